@@ -1,0 +1,74 @@
+/**
+ * The backend interface: the few primitive kernels everything else is composed from.
+ * Kernels take and return flat Float32Arrays in row-major order; they know nothing of tensors,
+ * autodiff or layers. A WebAssembly backend implements the same interface.
+ */
+
+export type UnaryOp =
+  | 'neg' | 'exp' | 'log' | 'sqrt' | 'square' | 'abs' | 'sign' | 'reciprocal'
+  | 'tanh' | 'sigmoid' | 'relu' | 'step' | 'softplus' | 'floor' | 'round';
+
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum' | 'pow' | 'greater' | 'equal' | 'greaterEqual';
+
+export type ReduceOp = 'sum' | 'max' | 'min';
+
+/** Geometry of one 2-D convolution in NHWC layout, with explicit padding. */
+export interface Conv2DParams {
+  batch: number;
+  inHeight: number;
+  inWidth: number;
+  inChannels: number;
+  outHeight: number;
+  outWidth: number;
+  outChannels: number;
+  kernelHeight: number;
+  kernelWidth: number;
+  strideHeight: number;
+  strideWidth: number;
+  dilationHeight: number;
+  dilationWidth: number;
+  padTop: number;
+  padLeft: number;
+}
+
+export interface Backend {
+  readonly name: string;
+  unary(op: UnaryOp, x: Float32Array): Float32Array;
+  /** Elementwise with NumPy broadcasting; `outShape` is the broadcast shape. */
+  binary(op: BinaryOp, a: Float32Array, aShape: number[], b: Float32Array, bShape: number[], outShape: number[]): Float32Array;
+  /** Reduces `x` over `axes` (sorted, unique); the result has the reduced axes removed. */
+  reduce(op: ReduceOp, x: Float32Array, shape: number[], axes: number[]): Float32Array;
+  /** Batched matmul: a (batch, m, k) or its transpose, b (batch, k, n) or its transpose; batch 1 of b broadcasts. */
+  matmul(a: Float32Array, b: Float32Array, batch: number, m: number, k: number, n: number,
+    transposeA: boolean, transposeB: boolean, bBatch: number): Float32Array;
+  transpose(x: Float32Array, shape: number[], perm: number[]): Float32Array;
+  slice(x: Float32Array, shape: number[], begin: number[], size: number[]): Float32Array;
+  /** Zero-pads: `pads[i] = [before, after]`. */
+  pad(x: Float32Array, shape: number[], pads: [number, number][]): Float32Array;
+  concat(xs: Float32Array[], shapes: number[][], axis: number): Float32Array;
+  /** x (N,H,W,C_in), filter (kH,kW,C_in,C_out) -> (N,outH,outW,C_out) */
+  conv2d(x: Float32Array, filter: Float32Array, p: Conv2DParams): Float32Array;
+  /** Gradient of conv2d with respect to x, given dy (N,outH,outW,C_out). */
+  conv2dBackpropInput(dy: Float32Array, filter: Float32Array, p: Conv2DParams): Float32Array;
+  /** Gradient of conv2d with respect to the filter. */
+  conv2dBackpropFilter(x: Float32Array, dy: Float32Array, p: Conv2DParams): Float32Array;
+}
+
+const registry = new Map<string, Backend>();
+let active: Backend | null = null;
+
+export function registerBackend(backend: Backend): void {
+  registry.set(backend.name, backend);
+  if (active === null) active = backend;
+}
+
+export function setBackend(name: string): void {
+  const b = registry.get(name);
+  if (!b) throw new Error(`Unknown backend '${name}'. Available: ${[...registry.keys()].join(', ')}.`);
+  active = b;
+}
+
+export function getBackend(): Backend {
+  if (active === null) throw new Error('No backend registered.');
+  return active;
+}

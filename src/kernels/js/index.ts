@@ -1,0 +1,13 @@
+/** The reference TypeScript backend: correct first, the baseline every other backend is checked against. */
+import type { Backend } from '../../backend/backend.js';
+import { binary, unary } from './elementwise.js';
+import { reduce } from './reduce.js';
+import { matmul } from './matmul.js';
+import { concat, pad, slice, transpose } from './movement.js';
+import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from './conv.js';
+
+export const jsBackend: Backend = {
+  name: 'js',
+  unary, binary, reduce, matmul, transpose, slice, pad, concat,
+  conv2d, conv2dBackpropInput, conv2dBackpropFilter,
+};

@@ -1,0 +1,17 @@
+/** `ops`: Keras 3's keras.ops names for tensor math; every op is differentiable unless noted. */
+export { tensor, toTensor, type TensorLike } from './convert.js';
+export {
+  add, subtract, multiply, divide, maximum, minimum, power, greater, equal, negative, exp, log, sqrt, square, abs,
+  sign, floor, round, reciprocal, tanh, sigmoid, relu, softplus, clip,
+} from './elementwise.js';
+export { sum, mean, max, min, argmax } from './reduce.js';
+export { matmul } from './linalg.js';
+export {
+  reshape, transpose, slice, pad, concatenate, expandDims, squeeze, stack, split, take, reverse, broadcastTo,
+} from './movement.js';
+export { softmax, logSoftmax, hardSigmoid } from './nn.js';
+export { conv1d, conv2d, conv2dTranspose } from './conv.js';
+export {
+  zeros, ones, fill, zerosLike, onesLike, scalar, randomNormal, randomUniform, truncatedNormal, randInt,
+} from './creation.js';
+export { valueAndGrads, noGrad } from './grad.js';
