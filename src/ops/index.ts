@@ -10,6 +10,7 @@ export {
   reshape, transpose, slice, pad, concatenate, expandDims, squeeze, stack, split, take, reverse, broadcastTo,
 } from './movement.js';
 export { softmax, logSoftmax, hardSigmoid } from './nn.js';
+export { erf } from './special.js';
 export { conv1d, conv2d, conv2dTranspose } from './conv.js';
 export {
   zeros, ones, fill, zerosLike, onesLike, scalar, randomNormal, randomUniform, truncatedNormal, randInt,

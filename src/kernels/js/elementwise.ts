@@ -32,7 +32,13 @@ export function unary(op: UnaryOp, x: Float32Array): Float32Array {
       }
       break;
     case 'floor': for (let i = 0; i < n; i++) y[i] = Math.floor(x[i]); break;
-    case 'round': for (let i = 0; i < n; i++) y[i] = Math.round(x[i]); break;
+    case 'round':
+      // Halves go to the even neighbour (NumPy, TensorFlow, Keras); Math.round sends them up.
+      for (let i = 0; i < n; i++) {
+        const r = Math.round(x[i]);
+        y[i] = r - x[i] === 0.5 && r % 2 !== 0 ? r - 1 : r;
+      }
+      break;
     default: throw new Error(`Unknown unary op ${op as string}`);
   }
   return y;

@@ -1,0 +1,92 @@
+/** Dense: `activation(dot(x, kernel) + bias)` on the last axis of an input of any rank >= 2 (keras/src/layers/core/dense.py). */
+import { ValueError } from '../../core/errors.js';
+import { getActivation, serializeActivation, type ActivationIdentifier } from '../../activations/index.js';
+import { serializeInitializer, type InitializerIdentifier } from '../../initializers/index.js';
+import * as ops from '../../ops/index.js';
+import type { Tensor, Variable } from '../../tensor/tensor.js';
+import { Layer, type Kwargs, type LayerArgs, type Shape } from '../layer.js';
+import { baseArgsFromConfig, checkDtype, type Config } from '../config.js';
+
+export interface DenseArgs extends LayerArgs {
+  activation?: ActivationIdentifier;
+  useBias?: boolean;
+  kernelInitializer?: InitializerIdentifier;
+  biasInitializer?: InitializerIdentifier;
+}
+
+export class Dense extends Layer {
+  static override readonly className = 'Dense';
+  readonly units: number;
+  readonly activation: ReturnType<typeof getActivation>;
+  readonly useBias: boolean;
+  readonly kernelInitializer: InitializerIdentifier;
+  readonly biasInitializer: InitializerIdentifier;
+  kernel: Variable | null = null;
+  bias: Variable | null = null;
+
+  constructor(units: number, args: DenseArgs = {}) {
+    super(args);
+    if (!Number.isInteger(units) || units <= 0) {
+      throw new ValueError(`Received an invalid value for \`units\`, expected a positive integer. Received: units=${units}`);
+    }
+    this.units = units;
+    this.activation = getActivation(args.activation);
+    this.useBias = args.useBias ?? true;
+    this.kernelInitializer = args.kernelInitializer ?? 'glorot_uniform';
+    this.biasInitializer = args.biasInitializer ?? 'zeros';
+    this.inputSpec = { minNdim: 2 };
+  }
+
+  protected override inputFix(): string {
+    return 'Dense needs (batch, ..., features): give each sample a feature axis, e.g. Input([1]) for one number per sample.';
+  }
+
+  static fromConfig(config: Config): Dense {
+    checkDtype(config, 'Dense');
+    return new Dense(config.units as number, {
+      ...baseArgsFromConfig(config),
+      activation: (config.activation as string | null) ?? 'linear',
+      useBias: (config.use_bias as boolean | undefined) ?? true,
+      kernelInitializer: (config.kernel_initializer as InitializerIdentifier | undefined) ?? 'glorot_uniform',
+      biasInitializer: (config.bias_initializer as InitializerIdentifier | undefined) ?? 'zeros',
+    });
+  }
+
+  override build(inputShape: Shape): void {
+    const inputDim = inputShape[inputShape.length - 1];
+    if (inputDim === null) {
+      throw new ValueError(`Layer "${this.name}" (Dense): the last axis of the input must be known. Received shape: (${inputShape.map((d) => d ?? 'None').join(', ')}).`);
+    }
+    this.kernel = this.addWeight('kernel', [inputDim, this.units], this.kernelInitializer);
+    if (this.useBias) this.bias = this.addWeight('bias', [this.units], this.biasInitializer);
+    this.inputSpec = { minNdim: 2, axes: { [-1]: inputDim } };
+  }
+
+  call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    let y = ops.matmul(x, this.kernel!);
+    if (this.bias) y = ops.add(y, this.bias);
+    return this.activation(y);
+  }
+
+  computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    const s = inputShape as Shape;
+    return [...s.slice(0, -1), this.units];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return {
+      ...super.getConfig(),
+      units: this.units,
+      activation: serializeActivation(this.activation),
+      use_bias: this.useBias,
+      kernel_initializer: serializeInitializer(this.kernelInitializer),
+      bias_initializer: serializeInitializer(this.biasInitializer),
+      kernel_regularizer: null,
+      bias_regularizer: null,
+      kernel_constraint: null,
+      bias_constraint: null,
+      quantization_config: null,
+    };
+  }
+}

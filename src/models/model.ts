@@ -1,0 +1,233 @@
+/**
+ * Model: a functional graph of layers from `inputs` to `outputs` (Keras's Functional), with
+ * compile / fit / evaluate / predict from the training module and Keras's summary().
+ */
+import { ValueError, ShapeError, shapeErrorMessage } from '../core/errors.js';
+import { formatShape } from '../core/shape.js';
+import { Layer, type Kwargs, type Shape } from '../layers/layer.js';
+import { SymbolicTensor } from '../layers/symbolic.js';
+import { InputLayer } from '../layers/core/input.js';
+import type { Tensor, Variable } from '../tensor/tensor.js';
+import { mapGraph, type Graph } from './graph.js';
+import { summaryText, type SummaryOptions } from './summary.js';
+import {
+  Trainer, type CompileArgs, type FitArgs, type EvaluateArgs, type PredictArgs, type DataLike, type History,
+  type TrainableModel,
+} from '../training/trainer.js';
+
+export interface ModelArgs {
+  inputs?: SymbolicTensor | SymbolicTensor[];
+  outputs?: SymbolicTensor | SymbolicTensor[];
+  name?: string;
+}
+
+export class Model extends Layer implements TrainableModel {
+  static override readonly className: string = 'Functional';
+  protected inputTensors: SymbolicTensor[] = [];
+  protected outputTensors: SymbolicTensor[] = [];
+  protected graph: Graph | null = null;
+  /** Whether inputs/outputs were given as lists (then predict returns a list). */
+  protected inputsAsList = false;
+  protected outputsAsList = false;
+  private trainer: Trainer | null = null;
+  /** Set by a callback to end `fit` after the current epoch (Keras's model.stop_training). */
+  stopTraining = false;
+
+  constructor(inputs?: SymbolicTensor | SymbolicTensor[] | ModelArgs, outputs?: SymbolicTensor | SymbolicTensor[],
+    args: { name?: string } = {}) {
+    const opts: ModelArgs = inputs && !(inputs instanceof SymbolicTensor) && !Array.isArray(inputs)
+      ? inputs : { inputs: inputs as SymbolicTensor | SymbolicTensor[] | undefined, outputs, name: args.name };
+    super({ name: opts.name });
+    if (opts.inputs !== undefined || opts.outputs !== undefined) {
+      if (opts.inputs === undefined || opts.outputs === undefined) {
+        throw new ValueError('Model needs both `inputs` and `outputs`: new Model(inputs, outputs).');
+      }
+      this.setGraph(opts.inputs, opts.outputs);
+    }
+  }
+
+  protected setGraph(inputs: SymbolicTensor | SymbolicTensor[], outputs: SymbolicTensor | SymbolicTensor[]): void {
+    const ins = Array.isArray(inputs) ? inputs : [inputs];
+    const outs = Array.isArray(outputs) ? outputs : [outputs];
+    for (const t of [...ins, ...outs]) {
+      if (!(t instanceof SymbolicTensor)) {
+        throw new ValueError('Model inputs and outputs must be symbolic tensors from Input() and layer.apply().');
+      }
+    }
+    this.inputsAsList = Array.isArray(inputs) && inputs.length > 1;
+    this.outputsAsList = Array.isArray(outputs) && outputs.length > 1;
+    this.inputTensors = ins;
+    this.outputTensors = outs;
+    this.graph = mapGraph(ins, outs);
+    this.built = true;
+  }
+
+  get inputs(): SymbolicTensor[] {
+    return [...this.inputTensors];
+  }
+  get outputs(): SymbolicTensor[] {
+    return [...this.outputTensors];
+  }
+  /** Output names, used for per-output losses and History keys (Keras names them after the output layers). */
+  get outputNames(): string[] {
+    return this.outputTensors.map((t) => t.sourceLayer.name);
+  }
+  get inputNames(): string[] {
+    return this.inputTensors.map((t) => t.sourceLayer.name);
+  }
+
+  /** The layers, in Keras's order (a functional model lists its InputLayers). */
+  get layers(): Layer[] {
+    return this.graph ? [...this.graph.layers] : [];
+  }
+
+  getLayer(nameOrIndex: string | number): Layer {
+    const layers = this.layers;
+    if (typeof nameOrIndex === 'number') {
+      const l = layers[nameOrIndex];
+      if (!l) throw new ValueError(`Was asked to retrieve layer at index ${nameOrIndex} but model only has ${layers.length} layers.`);
+      return l;
+    }
+    const l = layers.find((x) => x.name === nameOrIndex);
+    if (!l) throw new ValueError(`No such layer: ${nameOrIndex}. Existing layers are: [${layers.map((x) => `'${x.name}'`).join(', ')}].`);
+    return l;
+  }
+
+  private uniqueVariables(pick: (l: Layer) => Variable[]): Variable[] {
+    const seen = new Set<Variable>();
+    const out: Variable[] = [];
+    for (const l of this.layers) for (const v of pick(l)) if (!seen.has(v)) { seen.add(v); out.push(v); }
+    return out;
+  }
+  override get trainableWeights(): Variable[] {
+    return this.trainable ? this.uniqueVariables((l) => l.trainableWeights) : [];
+  }
+  override get nonTrainableWeights(): Variable[] {
+    return this.trainable
+      ? this.uniqueVariables((l) => l.nonTrainableWeights)
+      : this.uniqueVariables((l) => l.weights);
+  }
+  /** All weights, layer by layer (each layer's trainable then non-trainable), as Keras's model.weights. */
+  override get weights(): Variable[] {
+    return this.uniqueVariables((l) => l.weights);
+  }
+
+  /** Makes sure the graph exists (a Sequential without an input shape builds here from data). */
+  ensureBuilt(inputShapes?: Shape[]): void {
+    void inputShapes;
+    if (!this.graph) throw new ValueError(`Model "${this.name}" has no graph: create it with new Model(inputs, outputs).`);
+  }
+
+  /** Runs the graph on concrete tensors; returns one tensor per output. */
+  forward(xs: Tensor[], training = false): Tensor[] {
+    this.ensureBuilt(xs.map((x) => [null, ...x.shape.slice(1)]));
+    const graph = this.graph!;
+    if (xs.length !== this.inputTensors.length) {
+      throw new ValueError(shapeErrorMessage({
+        where: `Model "${this.name}"`,
+        expected: `${this.inputTensors.length} input(s) (${this.inputTensors.map((t) => formatShape(t.shape)).join(', ')})`,
+        received: `${xs.length} input(s)`,
+        fix: `Pass a list with one array per input, in the order of model.inputs: [${this.inputNames.join(', ')}].`,
+      }));
+    }
+    const values = new Map<SymbolicTensor, Tensor>();
+    this.inputTensors.forEach((t, i) => {
+      const x = xs[i];
+      const want = t.shape;
+      const ok = x.shape.length === want.length && want.every((d, j) => d === null || d === x.shape[j]);
+      if (!ok) {
+        throw new ShapeError(shapeErrorMessage({
+          where: `Input ${i} ("${t.sourceLayer.name}") of model "${this.name}"`,
+          expected: `data of shape ${formatShape(want)}`,
+          received: `${formatShape(x.shape)}`,
+          fix: x.shape.length === want.length - 1
+            ? `Add a trailing axis of size 1, e.g. x.reshape([${[...x.shape, 1].join(', ')}]).`
+            : `Reshape the data to ${formatShape(want)} (None is the batch size), or build the model with Input([${x.shape.slice(1).join(', ')}]).`,
+        }));
+      }
+      values.set(t, x);
+    });
+    for (const node of graph.nodes) {
+      if (node.layer instanceof InputLayer) continue;
+      const args = node.inputs.map((t) => values.get(t)!);
+      const kwargs: Kwargs = { ...node.callOptions, training };
+      for (const [k, ts] of Object.entries(node.kwargTensors)) kwargs[k] = ts.map((t) => values.get(t)!);
+      const out = node.layer.call(node.inputsAsList ? args : args[0], kwargs);
+      const outs = Array.isArray(out) ? out : [out];
+      node.outputs.forEach((t, i) => values.set(t, outs[i]));
+    }
+    return this.outputTensors.map((t) => values.get(t)!);
+  }
+
+  call(inputs: Tensor | Tensor[], kwargs: Kwargs = {}): Tensor | Tensor[] {
+    const outs = this.forward(Array.isArray(inputs) ? inputs : [inputs], kwargs.training ?? false);
+    return outs.length === 1 ? outs[0] : outs;
+  }
+
+  computeOutputShape(): Shape | Shape[] {
+    const shapes = this.outputTensors.map((t) => t.shape);
+    return shapes.length === 1 ? shapes[0] : shapes;
+  }
+
+  override countParams(): number {
+    return this.weights.reduce((n, v) => n + v.size, 0);
+  }
+
+  /** Prints Keras's summary table and returns it. */
+  summary(options: SummaryOptions = {}): string {
+    this.ensureBuilt();
+    const text = summaryText(this, options);
+    (options.printFn ?? console.log)(text);
+    return text;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    const layers = this.layers.map((l) => {
+      const s = l.serialize();
+      s.name = l.name;
+      s.inbound_nodes = l instanceof InputLayer ? [] : l.inboundNodes.filter((n) => this.graph!.nodes.includes(n)).map((n) => ({
+        args: n.inputs.map((t) => ({ class_name: '__keras_tensor__', config: { shape: t.shape, dtype: 'float32', keras_history: [t.sourceLayer.name, t.node.index, t.outputIndex] } })),
+        kwargs: {},
+      }));
+      return s;
+    });
+    const ref = (t: SymbolicTensor) => [t.sourceLayer.name, t.node.index, t.outputIndex];
+    return {
+      name: this.name,
+      trainable: this.trainable,
+      layers,
+      input_layers: this.inputTensors.length === 1 ? ref(this.inputTensors[0]) : this.inputTensors.map(ref),
+      output_layers: this.outputTensors.length === 1 ? ref(this.outputTensors[0]) : this.outputTensors.map(ref),
+    };
+  }
+
+  // ---- training (the loop lives in src/training) ----
+
+  private requireTrainer(what: string): Trainer {
+    if (!this.trainer) {
+      throw new ValueError(`You must call compile() before ${what}. Example: model.compile({ optimizer: 'adam', loss: 'mse' }).`);
+    }
+    return this.trainer;
+  }
+
+  compile(args: CompileArgs): void {
+    this.trainer = new Trainer(this, args);
+  }
+
+  get optimizer() {
+    return this.trainer?.optimizer ?? null;
+  }
+
+  async fit(x: DataLike, y?: DataLike, args: FitArgs = {}): Promise<History> {
+    return this.requireTrainer('fit()').fit(x, y, args);
+  }
+
+  evaluate(x: DataLike, y?: DataLike, args: EvaluateArgs = {}): number | number[] {
+    return this.requireTrainer('evaluate()').evaluate(x, y, args);
+  }
+
+  predict(x: DataLike, args: PredictArgs = {}): Tensor | Tensor[] {
+    // predict needs no compile, as in Keras.
+    return (this.trainer ?? new Trainer(this, null)).predict(x, args);
+  }
+}
