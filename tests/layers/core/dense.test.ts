@@ -1,0 +1,58 @@
+/** Dense: shapes on N-D input, parameter counts, weight layout, and Keras 3's config. */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { Input, layers, tensor } from '../../../src/index.js';
+import { assertClose } from '../../helpers/gradcheck.js';
+
+const FIXTURE = '../shared/fixtures/keras-files/k3_conv1d_dense.keras';
+
+describe('Dense', () => {
+  it('acts on the last axis of an N-D input: (None, 10, 3) -> Dense(50) -> (None, 10, 50), 200 params', () => {
+    const d = new layers.Dense(50);
+    const y = d.apply(Input([10, 3]));
+    assert.deepEqual(y.shape, [null, 10, 50]);
+    assert.equal(d.countParams(), 3 * 50 + 50);
+    assert.deepEqual(d.weights.map((w) => w.shape), [[3, 50], [50]]);
+  });
+
+  it('computes x W + b then the activation (hand-computed)', () => {
+    const d = new layers.Dense(2, { activation: 'relu' });
+    d.apply(tensor([[0, 0, 0]]));
+    d.setWeights([tensor([[1, -1], [2, 0], [0, 3]]), tensor([0.5, -10])]);
+    // [1, 2, 3] W = [1 + 4 + 0, -1 + 0 + 9] = [5, 8]; + b = [5.5, -2]; relu -> [5.5, 0]
+    assertClose(d.apply(tensor([[1, 2, 3]])).dataSync(), [5.5, 0]);
+    // On a 3-D input the same weights apply at every position of the middle axis.
+    assert.deepEqual(d.apply(tensor([[[1, 2, 3], [0, 0, 0]]])).arraySync(), [[[5.5, 0], [0.5, 0]]]);
+  });
+
+  it('setWeights refuses a wrong shape and names the layer', () => {
+    const d = new layers.Dense(2, { name: 'head' });
+    d.apply(Input([3]));
+    assert.throws(() => d.setWeights([tensor([[1, 2]]), tensor([0, 0])]), /"head"[\s\S]*\(3, 2\)[\s\S]*\(1, 2\)/);
+  });
+
+  it("getConfig is Keras 3.13's, key for key, as in a real .keras file", { skip: !existsSync(FIXTURE) }, () => {
+    // shared_object_id is a Python object id that Keras's saver adds to shared objects; it is not part of get_config().
+    const config = JSON.parse(execFileSync('unzip', ['-p', FIXTURE, 'config.json']).toString(),
+      (k, v) => (k === 'shared_object_id' ? undefined : v));
+    const fromKeras = config.config.layers.find((l: { class_name: string }) => l.class_name === 'Dense');
+    const ours = layers.deserialize(fromKeras).getConfig();
+    assert.equal(JSON.stringify(ours), JSON.stringify(fromKeras.config));
+  });
+
+  it('round-trips through deserialize', () => {
+    const d = new layers.Dense(7, { activation: 'tanh', useBias: false, kernelInitializer: 'he_normal', name: 'd7' });
+    const again = layers.deserialize({ class_name: 'Dense', config: d.getConfig() });
+    assert.deepEqual(again.getConfig(), d.getConfig());
+  });
+
+  it('deserialize refuses an unknown class and says how to register one', () => {
+    assert.throws(() => layers.deserialize({ class_name: 'Lambda', config: {} }), /Unknown layer: 'Lambda'[\s\S]*registerLayer/);
+  });
+
+  it('rejects units that are not a positive integer, as Keras', () => {
+    assert.throws(() => new layers.Dense(0), /units=0/);
+  });
+});
