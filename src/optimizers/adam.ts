@@ -1,0 +1,53 @@
+/** Adam (Kingma & Ba, 2014) exactly as keras/src/optimizers/adam.py computes it. */
+import { Optimizer, type OptimizerConfig, type OptimizerOptions } from './optimizer.js';
+
+export interface AdamOptions extends OptimizerOptions {
+  beta1?: number;
+  beta2?: number;
+  epsilon?: number;
+  amsgrad?: boolean;
+}
+
+export class Adam extends Optimizer {
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  readonly amsgrad: boolean;
+
+  constructor(options: AdamOptions = {}) {
+    super('adam', 0.001, options);
+    this.beta1 = options.beta1 ?? 0.9;
+    this.beta2 = options.beta2 ?? 0.999;
+    this.epsilon = options.epsilon ?? 1e-7;
+    this.amsgrad = options.amsgrad ?? false;
+  }
+
+  /** momentum, velocity (and velocity_hat with amsgrad), as Keras names them. */
+  protected override slotCount(): number {
+    return this.amsgrad ? 3 : 2;
+  }
+
+  protected override updateStep(g: Float32Array, x: Float32Array, next: Float32Array, slots: Float32Array[], lr: number): void {
+    const [m, v, vHat] = slots;
+    const b1 = this.beta1, b2 = this.beta2, eps = this.epsilon;
+    // Keras folds the bias corrections into the step size and adds epsilon to the uncorrected
+    // sqrt(v) ("epsilon hat" in the paper), unlike tf.train.adam, which adds it to sqrt(v_hat).
+    const t = this.iterations + 1;
+    const alpha = (lr * Math.sqrt(1 - Math.pow(b2, t))) / (1 - Math.pow(b1, t));
+    for (let i = 0; i < x.length; i++) {
+      const gi = g[i];
+      m[i] += (gi - m[i]) * (1 - b1);
+      v[i] += (gi * gi - v[i]) * (1 - b2);
+      let denom = v[i];
+      if (vHat !== undefined) {
+        if (v[i] > vHat[i]) vHat[i] = v[i];
+        denom = vHat[i];
+      }
+      next[i] = x[i] - (m[i] * alpha) / (Math.sqrt(denom) + eps);
+    }
+  }
+
+  override getConfig(): OptimizerConfig {
+    return { ...super.getConfig(), beta_1: this.beta1, beta_2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad };
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * Optimizer: Keras 3's base optimizer (keras/src/optimizers/base_optimizer.py) without the graph.
+ * Updates run on Float32Arrays in plain loops, because they run every training step and need no
+ * gradients of their own. Per-variable state ("slots": momentum, velocity, ...) lives in a Map keyed
+ * by the Variable object, created lazily on the variable's first update.
+ */
+import { ShapeError, ValueError } from '../core/errors.js';
+import { formatShape } from '../core/shape.js';
+import type { Tensor, Variable } from '../tensor/tensor.js';
+
+/** Options every optimizer accepts (Keras's base_optimizer keyword arguments that we support). */
+export interface OptimizerOptions {
+  learningRate?: number;
+  /** Decoupled weight decay: `variable -= variable * weightDecay * learningRate` before each update. */
+  weightDecay?: number | null;
+  /** Clips each gradient to this L2 norm, one variable at a time. */
+  clipnorm?: number | null;
+  /** Clips each gradient element to [-clipvalue, clipvalue]. */
+  clipvalue?: number | null;
+  /** Clips all gradients together so that their joint L2 norm is at most this. */
+  globalClipnorm?: number | null;
+  name?: string;
+}
+
+/** Keras's optimizer config: snake_case keys, JSON values. */
+export type OptimizerConfig = Record<string, string | number | boolean | null>;
+
+export type GradientAndVariable = readonly [Tensor, Variable];
+
+export abstract class Optimizer {
+  /** The step size. Mutable so that callbacks (ReduceLROnPlateau, schedules) can change it. */
+  learningRate: number;
+  /** How many times applyGradients has run. Adam's bias correction reads it. */
+  iterations = 0;
+  readonly name: string;
+  readonly weightDecay: number | null;
+  readonly clipnorm: number | null;
+  readonly clipvalue: number | null;
+  readonly globalClipnorm: number | null;
+  private readonly slots = new Map<Variable, Float32Array[]>();
+
+  protected constructor(defaultName: string, defaultLearningRate: number, options: OptimizerOptions) {
+    this.name = options.name ?? defaultName;
+    this.learningRate = options.learningRate ?? defaultLearningRate;
+    this.weightDecay = options.weightDecay ?? null;
+    this.clipnorm = options.clipnorm ?? null;
+    this.clipvalue = options.clipvalue ?? null;
+    this.globalClipnorm = options.globalClipnorm ?? null;
+    if (!Number.isFinite(this.learningRate)) {
+      throw new ValueError(`Argument \`learningRate\` should be a finite number. Received: learningRate=${this.learningRate}`);
+    }
+    // Same rule and wording as base_optimizer.py.
+    const clipArgs = [this.clipnorm, this.clipvalue, this.globalClipnorm].filter((c) => c !== null).length;
+    if (clipArgs > 1) {
+      throw new ValueError(
+        'Only one of `clipnorm`, `clipvalue` and `globalClipnorm` can be set. ' +
+          `Received: clipnorm=${this.clipnorm}, clipvalue=${this.clipvalue}, globalClipnorm=${this.globalClipnorm}`,
+      );
+    }
+  }
+
+  /**
+   * Applies one step: clips the gradients, applies weight decay, updates every variable, then counts
+   * the step. Each variable receives a fresh values array, so tensors that captured the old values
+   * (for example on a gradient tape) keep them.
+   */
+  applyGradients(gradsAndVars: readonly GradientAndVariable[]): void {
+    if (gradsAndVars.length === 0) return;
+    for (const [g, v] of gradsAndVars) {
+      if (g.size !== v.size) {
+        throw new ShapeError(
+          `${this.name}: the gradient for variable '${v.name}' must have the variable's shape ${formatShape(v.shape)}. ` +
+            `Received: gradient.shape=${formatShape(g.shape)}.`,
+        );
+      }
+    }
+    const grads = this.clipGradients(gradsAndVars.map(([g]) => g.values));
+    const lr = this.learningRate;
+    gradsAndVars.forEach(([, variable], i) => {
+      if (this.weightDecay !== null) applyWeightDecay(variable, this.weightDecay * lr);
+      const next = new Float32Array(variable.size);
+      this.updateStep(grads[i], variable.values, next, this.slotsFor(variable), lr);
+      variable.values = next;
+    });
+    this.iterations++;
+  }
+
+  /**
+   * Writes the updated values of one variable into `next`, given its gradient and current values,
+   * and updates its slot arrays in place.
+   */
+  protected abstract updateStep(
+    gradient: Float32Array,
+    current: Float32Array,
+    next: Float32Array,
+    slots: Float32Array[],
+    learningRate: number,
+  ): void;
+
+  /** How many zero-initialised slot arrays each variable needs. */
+  protected abstract slotCount(): number;
+
+  private slotsFor(variable: Variable): Float32Array[] {
+    let s = this.slots.get(variable);
+    if (s === undefined) {
+      s = Array.from({ length: this.slotCount() }, () => new Float32Array(variable.size));
+      this.slots.set(variable, s);
+    }
+    return s;
+  }
+
+  /** Returns the gradients, clipped as configured (new arrays only where clipping applies). */
+  private clipGradients(grads: Float32Array[]): Float32Array[] {
+    // Keras treats 0 as "off" (`if self.clipnorm and self.clipnorm > 0`).
+    if (this.clipnorm !== null && this.clipnorm > 0) {
+      const c = this.clipnorm;
+      return grads.map((g) => scaled(g, c / Math.max(l2Norm([g]), c)));
+    }
+    if (this.globalClipnorm !== null && this.globalClipnorm > 0) {
+      const c = this.globalClipnorm;
+      const scale = c * Math.min(1 / l2Norm(grads), 1 / c);
+      return grads.map((g) => scaled(g, scale));
+    }
+    if (this.clipvalue !== null && this.clipvalue > 0) {
+      const c = this.clipvalue;
+      return grads.map((g) => g.map((x) => Math.min(Math.max(x, -c), c)));
+    }
+    return grads;
+  }
+
+  /** Keras 3's optimizer config (base_optimizer.py get_config), in its key order. */
+  getConfig(): OptimizerConfig {
+    return {
+      name: this.name,
+      learning_rate: this.learningRate,
+      weight_decay: this.weightDecay,
+      clipnorm: this.clipnorm,
+      global_clipnorm: this.globalClipnorm,
+      clipvalue: this.clipvalue,
+      use_ema: false,
+      ema_momentum: 0.99,
+      ema_overwrite_frequency: null,
+      loss_scale_factor: null,
+      gradient_accumulation_steps: null,
+    };
+  }
+}
+
+function l2Norm(arrays: Float32Array[]): number {
+  let s = 0;
+  for (const a of arrays) for (let i = 0; i < a.length; i++) s += a[i] * a[i];
+  return Math.sqrt(s);
+}
+
+function scaled(g: Float32Array, factor: number): Float32Array {
+  return factor === 1 ? g : g.map((x) => x * factor);
+}
+
+function applyWeightDecay(variable: Variable, rate: number): void {
+  variable.values = variable.values.map((x) => x - x * rate);
+}
