@@ -56,3 +56,30 @@ describe('Dense', () => {
     assert.throws(() => new layers.Dense(0), /units=0/);
   });
 });
+
+describe('Dense against TensorFlow.js (oracle)', () => {
+  it('forward and gradients (input, kernel, bias) agree on a 3-D input with relu', async () => {
+    const { tf, useTfjsCpu, toTf, assertAllClose } = await import('../convolutional/oracle.js');
+    const ops = await import('../../../src/ops/index.js');
+    const { valueAndGrads, setSeed, randomUniform } = await import('../../../src/index.js');
+    await useTfjsCpu();
+    setSeed(11);
+    const ours = new layers.Dense(4, { activation: 'relu' });
+    const x = randomUniform([2, 3, 5], -1, 1);
+    ours.apply(x);
+    const theirs = tf.layers.dense({ units: 4, activation: 'relu', inputShape: [3, 5] });
+    theirs.apply(tf.zeros([1, 3, 5]));
+    theirs.setWeights(ours.getWeights().map(toTf));
+    assertAllClose(ours.apply(x).dataSync(), (theirs.apply(toTf(x)) as typeof tf.Tensor.prototype).dataSync(), 'output', 1e-5);
+
+    const r = randomUniform([2, 3, 4], -1, 1);
+    const { grads } = valueAndGrads(() => ops.sum(ops.multiply(ours.apply(x), r)), [x, ...ours.weights]);
+    const [kernel, bias] = ours.getWeights().map(toTf);
+    const tfGrads = tf.grads((xx: tf.Tensor, k: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.mul(tf.relu(tf.add(tf.matMul(xx.reshape([6, 5]), k).reshape([2, 3, 4]), b)), toTf(r))));
+    const [gx, gk, gb] = tfGrads([toTf(x), kernel, bias]);
+    assertAllClose(grads[0].dataSync(), gx.dataSync(), 'dx', 1e-5);
+    assertAllClose(grads[1].dataSync(), gk.dataSync(), 'dkernel', 1e-5);
+    assertAllClose(grads[2].dataSync(), gb.dataSync(), 'dbias', 1e-5);
+  });
+});
