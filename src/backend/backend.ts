@@ -31,6 +31,26 @@ export interface Conv2DParams {
   padLeft: number;
 }
 
+/**
+ * Geometry of one 2-D pooling window pass in NHWC layout, with explicit padding. Padded positions are
+ * never part of a window: max ignores them, average divides by the count of real (non-padded)
+ * elements, as TensorFlow's 'SAME' pooling does.
+ */
+export interface Pool2DParams {
+  batch: number;
+  inHeight: number;
+  inWidth: number;
+  channels: number;
+  outHeight: number;
+  outWidth: number;
+  poolHeight: number;
+  poolWidth: number;
+  strideHeight: number;
+  strideWidth: number;
+  padTop: number;
+  padLeft: number;
+}
+
 export interface Backend {
   readonly name: string;
   unary(op: UnaryOp, x: Float32Array): Float32Array;
@@ -52,6 +72,14 @@ export interface Backend {
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, p: Conv2DParams): Float32Array;
   /** Gradient of conv2d with respect to the filter. */
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, p: Conv2DParams): Float32Array;
+  /** x (N,H,W,C) -> (N,outH,outW,C): the largest value of each window. */
+  maxPool2d(x: Float32Array, p: Pool2DParams): Float32Array;
+  /** Gradient of maxPool2d w.r.t. x: each dy goes to the first maximum of its window (row-major), as TensorFlow. */
+  maxPool2dBackprop(dy: Float32Array, x: Float32Array, p: Pool2DParams): Float32Array;
+  /** x (N,H,W,C) -> (N,outH,outW,C): the mean of each window's non-padded elements. */
+  avgPool2d(x: Float32Array, p: Pool2DParams): Float32Array;
+  /** Gradient of avgPool2d w.r.t. x: each dy shared evenly among its window's non-padded elements. */
+  avgPool2dBackprop(dy: Float32Array, p: Pool2DParams): Float32Array;
 }
 
 const registry = new Map<string, Backend>();

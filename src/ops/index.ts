@@ -12,6 +12,7 @@ export {
 export { softmax, logSoftmax, hardSigmoid } from './nn.js';
 export { erf } from './special.js';
 export { conv1d, conv2d, conv2dTranspose } from './conv.js';
+export { maxPool, averagePool, type PoolPadding } from './pooling.js';
 export {
   zeros, ones, fill, zerosLike, onesLike, scalar, randomNormal, randomUniform, truncatedNormal, randInt,
 } from './creation.js';
