@@ -21,4 +21,5 @@ export * as activations from './activations/index.js';
 export * as initializers from './initializers/index.js';
 export { Callback, History, type CallbackLike, type Logs } from './training/callbacks.js';
 export type { CompileArgs, FitArgs, EvaluateArgs, PredictArgs } from './training/trainer.js';
+export { explain, explainLayer, formatExplanation, type LayerExplanation, type ExplainedWeight } from './explain/explain.js';
 export { resetNames as clearSession } from './layers/naming.js';

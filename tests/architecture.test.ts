@@ -18,7 +18,9 @@ const ALLOWED: Record<string, string[]> = {
   optimizers: SMALL,
   layers: [...SMALL, 'activations', 'initializers'],
   training: [...SMALL, 'optimizers', 'losses', 'metrics'],
-  models: [...SMALL, 'layers', 'training', 'activations', 'initializers'],
+  // explain reads layers only, so models can use it for summary({ explain: true }).
+  explain: [...SMALL, 'layers'],
+  models: [...SMALL, 'layers', 'training', 'activations', 'initializers', 'explain'],
 };
 
 function files(dir: string): string[] {

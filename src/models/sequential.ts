@@ -4,8 +4,7 @@
  * so shape errors surface at `add()` time, as in Keras.
  */
 import { ValueError } from '../core/errors.js';
-import type { Shape } from '../layers/layer.js';
-import { Layer } from '../layers/layer.js';
+import { FLOAT32_POLICY, Layer, type Shape } from '../layers/layer.js';
 import { Input, InputLayer } from '../layers/core/input.js';
 import { SymbolicTensor } from '../layers/symbolic.js';
 import { Model } from './model.js';
@@ -90,7 +89,7 @@ export class Sequential extends Model {
     const layers: Record<string, unknown>[] = [];
     if (this.inputLayer) layers.push(this.inputLayer.serialize());
     for (const l of this.stack) layers.push(l.serialize());
-    const out: Record<string, unknown> = { name: this.name, trainable: this.trainable, dtype: super.getConfig().dtype ?? null, layers };
+    const out: Record<string, unknown> = { name: this.name, trainable: this.trainable, dtype: FLOAT32_POLICY, layers };
     if (this.inputLayer) out.build_input_shape = this.inputLayer.batchShape;
     return out;
   }

@@ -7,12 +7,15 @@ import { formatShape } from '../core/shape.js';
 import type { Layer, Shape } from '../layers/layer.js';
 import { InputLayer } from '../layers/core/input.js';
 import type { Node } from '../layers/symbolic.js';
+import { explain, formatExplanation } from '../explain/explain.js';
 
 export interface SummaryOptions {
   lineLength?: number;
   /** Column end positions, as fractions of lineLength (<= 1) or absolute. */
   positions?: number[];
   printFn?: (line: string) => void;
+  /** Add, under the table, how each layer's output shape and parameter count follow from its input. */
+  explain?: boolean;
 }
 
 /** What summary needs of a model. */
@@ -110,5 +113,9 @@ export function summaryText(model: SummarizableModel, options: SummaryOptions = 
   lines.push(`Trainable params: ${fmt(trainable)}`);
   lines.push(`Non-trainable params: ${fmt(nonTrainable)}`);
   lines.push('_'.repeat(lineLength));
+  if (options.explain) {
+    lines.push('How each shape and parameter count follows:');
+    for (const e of explain(model)) lines.push(formatExplanation(e));
+  }
   return lines.join('\n');
 }

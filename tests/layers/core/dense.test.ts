@@ -5,6 +5,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { Input, layers, tensor } from '../../../src/index.js';
 import { assertClose } from '../../helpers/gradcheck.js';
+import { tf, useTfjsCpu, toTf, assertAllClose } from '../convolutional/oracle.js';
+import * as ops from '../../../src/ops/index.js';
+import { valueAndGrads, setSeed, randomUniform } from '../../../src/index.js';
 
 const FIXTURE = '../shared/fixtures/keras-files/k3_conv1d_dense.keras';
 
@@ -59,9 +62,6 @@ describe('Dense', () => {
 
 describe('Dense against TensorFlow.js (oracle)', () => {
   it('forward and gradients (input, kernel, bias) agree on a 3-D input with relu', async () => {
-    const { tf, useTfjsCpu, toTf, assertAllClose } = await import('../convolutional/oracle.js');
-    const ops = await import('../../../src/ops/index.js');
-    const { valueAndGrads, setSeed, randomUniform } = await import('../../../src/index.js');
     await useTfjsCpu();
     setSeed(11);
     const ours = new layers.Dense(4, { activation: 'relu' });
@@ -70,7 +70,7 @@ describe('Dense against TensorFlow.js (oracle)', () => {
     const theirs = tf.layers.dense({ units: 4, activation: 'relu', inputShape: [3, 5] });
     theirs.apply(tf.zeros([1, 3, 5]));
     theirs.setWeights(ours.getWeights().map(toTf));
-    assertAllClose(ours.apply(x).dataSync(), (theirs.apply(toTf(x)) as typeof tf.Tensor.prototype).dataSync(), 'output', 1e-5);
+    assertAllClose(ours.apply(x).dataSync(), (theirs.apply(toTf(x)) as tf.Tensor).dataSync(), 'output', 1e-5);
 
     const r = randomUniform([2, 3, 4], -1, 1);
     const { grads } = valueAndGrads(() => ops.sum(ops.multiply(ours.apply(x), r)), [x, ...ours.weights]);
