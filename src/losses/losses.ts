@@ -16,13 +16,21 @@ export type LossFn = LossFunction;
 export interface CrossentropyOptions {
   /** Whether yPred holds logits (before sigmoid/softmax) rather than probabilities. */
   fromLogits?: boolean;
+  /**
+   * Squeezes the labels towards uniform: binary y * (1 - s) + 0.5 s, categorical
+   * y * (1 - s) + s / numClasses (keras/src/losses/losses.py). 0 (off) by default.
+   */
+  labelSmoothing?: number;
 }
+
+/** Keras 3's SparseCategoricalCrossentropy has no label smoothing. */
+export type SparseCrossentropyOptions = Pick<CrossentropyOptions, 'fromLogits'>;
 
 /** keras.config.epsilon(): probabilities are clipped to [EPSILON, 1 - EPSILON] before the log. */
 export const EPSILON = 1e-7;
 
 /** Keras's squeeze_or_expand_to_same_rank (losses/loss.py), applied by LossFunctionWrapper. */
-function alignTensors(yTrue: Tensor, yPred: Tensor): [Tensor, Tensor] {
+export function alignTensors(yTrue: Tensor, yPred: Tensor): [Tensor, Tensor] {
   const [t, p] = alignRanks(yTrue.shape, yPred.shape) as [number[], number[]];
   return [t.length === yTrue.rank ? yTrue : reshape(yTrue, t), p.length === yPred.rank ? yPred : reshape(yPred, p)];
 }
@@ -42,9 +50,12 @@ export function meanAbsoluteError(yTrue: Tensor, yPred: Tensor): Tensor {
 }
 
 /** mean(-(y log p + (1 - y) log(1 - p)), axis=-1) with p clipped to [eps, 1 - eps]. */
-export function binaryCrossentropy(yTrue: Tensor, yPred: Tensor, { fromLogits = false }: CrossentropyOptions = {}): Tensor {
+export function binaryCrossentropy(
+  yTrue: Tensor, yPred: Tensor, { fromLogits = false, labelSmoothing = 0 }: CrossentropyOptions = {},
+): Tensor {
   checkLossShapes('binary_crossentropy', yTrue.shape, yPred.shape);
-  const [t, p] = alignTensors(yTrue, yPred);
+  const [aligned, p] = alignTensors(yTrue, yPred);
+  const t = labelSmoothing > 0 ? add(multiply(aligned, 1 - labelSmoothing), 0.5 * labelSmoothing) : aligned;
   let elementwise: Tensor;
   if (fromLogits) {
     // -(y log sigmoid(x) + (1 - y) log(1 - sigmoid(x))) = softplus(x) - x y: the same quantity as
@@ -72,13 +83,19 @@ function crossentropyFromOneHot(oneHot: Tensor, yPred: Tensor, fromLogits: boole
 }
 
 /** Crossentropy against one-hot (or soft) labels of the same shape as yPred. */
-export function categoricalCrossentropy(yTrue: Tensor, yPred: Tensor, { fromLogits = false }: CrossentropyOptions = {}): Tensor {
+export function categoricalCrossentropy(
+  yTrue: Tensor, yPred: Tensor, { fromLogits = false, labelSmoothing = 0 }: CrossentropyOptions = {},
+): Tensor {
   checkLossShapes('categorical_crossentropy', yTrue.shape, yPred.shape);
-  return crossentropyFromOneHot(yTrue, yPred, fromLogits);
+  const classes = yPred.shape[yPred.rank - 1];
+  const t = labelSmoothing > 0 ? add(multiply(yTrue, 1 - labelSmoothing), labelSmoothing / classes) : yTrue;
+  return crossentropyFromOneHot(t, yPred, fromLogits);
 }
 
 /** Crossentropy against integer class labels of shape (batch,) or (batch, 1), stored as float32. */
-export function sparseCategoricalCrossentropy(yTrue: Tensor, yPred: Tensor, { fromLogits = false }: CrossentropyOptions = {}): Tensor {
+export function sparseCategoricalCrossentropy(
+  yTrue: Tensor, yPred: Tensor, { fromLogits = false }: SparseCrossentropyOptions = {},
+): Tensor {
   checkLossShapes('sparse_categorical_crossentropy', yTrue.shape, yPred.shape);
   return crossentropyFromOneHot(oneHotLabels(yTrue, yPred.shape), yPred, fromLogits);
 }

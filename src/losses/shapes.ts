@@ -36,6 +36,21 @@ function looksSparse(yTrue: LossShape, yPred: LossShape): boolean {
 }
 
 /**
+ * y_pred keeps axes between the batch and the classes that y_true lacks: the usual cause is a Dense
+ * applied to a Conv/RNN output without a Flatten (Dense acts on the last axis only).
+ */
+function missingFlattenFix(yTrue: LossShape, yPred: LossShape, sparse: boolean): string[] {
+  const n = yPred[yPred.length - 1];
+  if (yPred.length < 3) return [];
+  const labels = sparse && yTrue.length === 2 && yTrue[1] === 1 ? yTrue.slice(0, 1) : yTrue;
+  const fits = sparse ? labels.length === 1 : labels.length === 2 && (labels[1] === n || n === null);
+  if (!fits) return [];
+  return [`the model's output ${formatShape(yPred)} keeps the axes ${formatShape(yPred.slice(1, -1))} that y_true lacks: ` +
+    `a Dense layer acts on the last axis only, so add layers.Flatten() (or a global pooling layer) before the last Dense ` +
+    `to get an output of shape ${formatShape([yPred[0], n])}`];
+}
+
+/**
  * Checks that `yTrue` and `yPred` shapes suit the loss, and throws a ShapeError naming both shapes
  * and a fix if not. Returns warnings for shapes that work but are probably a mistake (Keras warns
  * for them too). Names of custom losses are not checked.
@@ -60,7 +75,7 @@ export function checkLossShapes(lossName: string, yTrueShape: LossShape, yPredSh
       where,
       expected: `integer labels of shape ${formatShape(lead)} or ${formatShape([...lead, 1])} for predictions of shape ${formatShape(yPredShape)}`,
       received,
-      fix: oneHot
+      fix: missingFlattenFix(yTrueShape, yPredShape, true).length ? missingFlattenFix(yTrueShape, yPredShape, true) : oneHot
         ? [`y_true looks one-hot: use loss 'categorical_crossentropy', or pass the class indices (argmax of y_true) instead`]
         : [`make y_true hold one class index per sample, shape ${formatShape(lead)}`],
     }));
@@ -72,7 +87,8 @@ export function checkLossShapes(lossName: string, yTrueShape: LossShape, yPredSh
         where,
         expected: 'one-hot y_true of the same shape as y_pred',
         received,
-        fix: looksSparse(yTrueShape, yPredShape) ? sparseFix : [`make y_true and y_pred the same shape`],
+        fix: [...missingFlattenFix(yTrueShape, yPredShape, false),
+          ...(looksSparse(yTrueShape, yPredShape) ? [sparseFix] : [`make y_true and y_pred the same shape`])],
       }));
     }
     if (yPredShape[yPredShape.length - 1] === 1) {
@@ -92,7 +108,8 @@ export function checkLossShapes(lossName: string, yTrueShape: LossShape, yPredSh
     where,
     expected: 'y_true and y_pred of the same shape (up to a trailing axis of size 1)',
     received,
-    fix: looksSparse(yTrueShape, yPredShape) && name !== 'binary_crossentropy'
+    fix: missingFlattenFix(yTrueShape, yPredShape, false).length ? missingFlattenFix(yTrueShape, yPredShape, false)
+      : looksSparse(yTrueShape, yPredShape) && name !== 'binary_crossentropy'
       ? sparseFix
       : [`give y_true the model's output shape ${formatShape(yPredShape)}, or change the model's output (e.g. the last layer's units) to ${formatShape(yTrueShape)}`],
   }));

@@ -7,10 +7,12 @@
 import { ShapeError, ValueError } from '../core/errors.js';
 import { formatShape } from '../core/shape.js';
 import type { Tensor, Variable } from '../tensor/tensor.js';
+import { LearningRateSchedule, type ConfigValue } from './schedules.js';
 
 /** Options every optimizer accepts (Keras's base_optimizer keyword arguments that we support). */
 export interface OptimizerOptions {
-  learningRate?: number;
+  /** A number, or a schedule evaluated at `iterations` before each step. */
+  learningRate?: number | LearningRateSchedule;
   /** Decoupled weight decay: `variable -= variable * weightDecay * learningRate` before each update. */
   weightDecay?: number | null;
   /** Clips each gradient to this L2 norm, one variable at a time. */
@@ -22,14 +24,16 @@ export interface OptimizerOptions {
   name?: string;
 }
 
-/** Keras's optimizer config: snake_case keys, JSON values. */
-export type OptimizerConfig = Record<string, string | number | boolean | null>;
+/** Keras's optimizer config: snake_case keys, JSON values (a schedule serializes to an object). */
+export type OptimizerConfig = Record<string, ConfigValue>;
 
 export type GradientAndVariable = readonly [Tensor, Variable];
 
 export abstract class Optimizer {
-  /** The step size. Mutable so that callbacks (ReduceLROnPlateau, schedules) can change it. */
-  learningRate: number;
+  /** A constant learning rate, or null when a schedule sets it. */
+  private fixedLearningRate: number | null;
+  /** The schedule the optimizer was built with, if any. */
+  readonly learningRateSchedule: LearningRateSchedule | null;
   /** How many times applyGradients has run. Adam's bias correction reads it. */
   iterations = 0;
   readonly name: string;
@@ -41,13 +45,15 @@ export abstract class Optimizer {
 
   protected constructor(defaultName: string, defaultLearningRate: number, options: OptimizerOptions) {
     this.name = options.name ?? defaultName;
-    this.learningRate = options.learningRate ?? defaultLearningRate;
+    const lr = options.learningRate ?? defaultLearningRate;
+    this.learningRateSchedule = lr instanceof LearningRateSchedule ? lr : null;
+    this.fixedLearningRate = lr instanceof LearningRateSchedule ? null : lr;
     this.weightDecay = options.weightDecay ?? null;
     this.clipnorm = options.clipnorm ?? null;
     this.clipvalue = options.clipvalue ?? null;
     this.globalClipnorm = options.globalClipnorm ?? null;
-    if (!Number.isFinite(this.learningRate)) {
-      throw new ValueError(`Argument \`learningRate\` should be a finite number. Received: learningRate=${this.learningRate}`);
+    if (this.fixedLearningRate !== null && !Number.isFinite(this.fixedLearningRate)) {
+      throw new ValueError(`Argument \`learningRate\` should be a finite number. Received: learningRate=${this.fixedLearningRate}`);
     }
     // Same rule and wording as base_optimizer.py.
     const clipArgs = [this.clipnorm, this.clipvalue, this.globalClipnorm].filter((c) => c !== null).length;
@@ -57,6 +63,32 @@ export abstract class Optimizer {
           `Received: clipnorm=${this.clipnorm}, clipvalue=${this.clipvalue}, globalClipnorm=${this.globalClipnorm}`,
       );
     }
+  }
+
+  /** The learning rate the next step uses: the schedule at `iterations`, or the constant. */
+  currentLearningRate(): number {
+    return this.learningRateSchedule !== null ? this.learningRateSchedule.call(this.iterations) : (this.fixedLearningRate as number);
+  }
+
+  /**
+   * The learning rate the next step uses. Settable (callbacks such as ReduceLROnPlateau do) unless a
+   * schedule drives it, where Keras refuses too.
+   */
+  get learningRate(): number {
+    return this.currentLearningRate();
+  }
+  set learningRate(value: number) {
+    if (this.learningRateSchedule !== null) {
+      throw new TypeError(
+        'This optimizer was created with a `LearningRateSchedule` object as its `learningRate` constructor argument, ' +
+          'hence its learning rate is not settable. If you need the learning rate to be settable, ' +
+          'you should instantiate the optimizer with a number `learningRate` argument.',
+      );
+    }
+    if (!Number.isFinite(value)) {
+      throw new ValueError(`Argument \`learningRate\` should be a finite number. Received: learningRate=${value}`);
+    }
+    this.fixedLearningRate = value;
   }
 
   /**
@@ -75,7 +107,8 @@ export abstract class Optimizer {
       }
     }
     const grads = this.clipGradients(gradsAndVars.map(([g]) => g.values));
-    const lr = this.learningRate;
+    const lr = this.currentLearningRate();
+    this.prepareStep();
     gradsAndVars.forEach(([, variable], i) => {
       if (this.weightDecay !== null) applyWeightDecay(variable, this.weightDecay * lr);
       const next = new Float32Array(variable.size);
@@ -97,13 +130,21 @@ export abstract class Optimizer {
     learningRate: number,
   ): void;
 
+  /** Runs once per step before the variables update, for state shared by all of them (Nadam's). */
+  protected prepareStep(): void {}
+
   /** How many zero-initialised slot arrays each variable needs. */
   protected abstract slotCount(): number;
+
+  /** The value slot `k` starts at (Adagrad's accumulator starts at initial_accumulator_value). */
+  protected slotInitialValue(_slot: number): number {
+    return 0;
+  }
 
   private slotsFor(variable: Variable): Float32Array[] {
     let s = this.slots.get(variable);
     if (s === undefined) {
-      s = Array.from({ length: this.slotCount() }, () => new Float32Array(variable.size));
+      s = Array.from({ length: this.slotCount() }, (_, k) => new Float32Array(variable.size).fill(this.slotInitialValue(k)));
       this.slots.set(variable, s);
     }
     return s;
@@ -132,7 +173,7 @@ export abstract class Optimizer {
   getConfig(): OptimizerConfig {
     return {
       name: this.name,
-      learning_rate: this.learningRate,
+      learning_rate: this.learningRateSchedule !== null ? this.learningRateSchedule.serialize() : this.currentLearningRate(),
       weight_decay: this.weightDecay,
       clipnorm: this.clipnorm,
       global_clipnorm: this.globalClipnorm,

@@ -1,7 +1,9 @@
 /** Behaviour shared by every optimizer (keras/src/optimizers/base_optimizer.py) and getOptimizer. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Adam, getOptimizer, Optimizer, RMSprop, SGD } from '../../src/optimizers/index.js';
+import {
+  Adadelta, Adagrad, Adam, Adamax, AdamW, getOptimizer, Nadam, Optimizer, RMSprop, SGD,
+} from '../../src/optimizers/index.js';
 import { mean, square, subtract, tensor, valueAndGrads } from '../../src/ops/index.js';
 import { Variable } from '../../src/tensor/tensor.js';
 import { assertClose } from '../helpers/gradcheck.js';
@@ -127,13 +129,24 @@ describe('getOptimizer', () => {
     assert.equal(getOptimizer('rmsprop').learningRate, 0.001);
   });
 
+  it('knows adamw, adagrad, adadelta, adamax and nadam, with Keras defaults', () => {
+    assert.ok(getOptimizer('AdamW') instanceof AdamW);
+    assert.equal(getOptimizer('adamw').weightDecay, 0.004);
+    assert.ok(getOptimizer('adagrad') instanceof Adagrad);
+    assert.ok(getOptimizer('Adadelta') instanceof Adadelta);
+    assert.ok(getOptimizer('adamax') instanceof Adamax);
+    assert.ok(getOptimizer('Nadam') instanceof Nadam);
+    for (const name of ['adamw', 'adagrad', 'adadelta', 'adamax', 'nadam']) assert.equal(getOptimizer(name).learningRate, 0.001);
+  });
+
   it('returns an Optimizer instance unchanged', () => {
     const opt: Optimizer = new SGD({ learningRate: 0.3 });
     assert.equal(getOptimizer(opt), opt);
   });
 
   it('lists the valid names for an unknown name', () => {
-    assert.throws(() => getOptimizer('adamw'), /Could not interpret optimizer identifier: "adamw"\. Expected one of 'sgd', 'adam', 'rmsprop'/);
+    assert.throws(() => getOptimizer('lamb'),
+      /Could not interpret optimizer identifier: "lamb"\. Expected one of 'sgd', 'adam', 'rmsprop', 'adamw', 'adagrad', 'adadelta', 'adamax', 'nadam'/);
     assert.throws(() => getOptimizer('constructor'), /Could not interpret optimizer identifier/);
   });
 });

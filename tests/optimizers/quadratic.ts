@@ -34,14 +34,18 @@ export function runKerats(optimizer: Optimizer, steps = STEPS): number[][] {
 }
 
 let unique = 0;
-/** The same trajectory under a tfjs optimizer. */
-export function runTfjs(optimizer: tf.Optimizer, steps = STEPS): number[][] {
+/**
+ * The same trajectory under a tfjs optimizer. `beforeApply` runs after the gradients are taken and
+ * before tfjs applies them (where Keras applies decoupled weight decay).
+ */
+export function runTfjs(optimizer: tf.Optimizer, steps = STEPS, beforeApply?: (vars: tf.Variable[]) => void): number[][] {
   const names = START.map((_, k) => `quadratic_${unique++}_${k}`);
   const vars = START.map((s, k) => tf.variable(tf.tensor(s, SHAPES[k]), true, names[k]));
   const out: number[][] = [];
   for (let t = 0; t < steps; t++) {
     const grads: Record<string, tf.Tensor> = {};
     vars.forEach((v, k) => (grads[names[k]] = tf.tensor(gradient(k, v.dataSync()), SHAPES[k])));
+    beforeApply?.(vars);
     optimizer.applyGradients(grads);
     out.push(vars.flatMap((v) => Array.from(v.dataSync())));
   }
