@@ -1,0 +1,139 @@
+#!/usr/bin/env node
+/**
+ * The `kerats` command: answers shape questions from the shell.
+ *   kerats explain "Conv1D(32, 5, strides=2, padding='same')" --input 128,1
+ *   kerats summary model.json
+ *   kerats plot model.json -o model.svg
+ * Bad input ends with one line on stderr and exit code 1, never a stack trace.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { explainLayer, formatExplanation, layers, modelFromJSON, plotModel } from '../index.js';
+import { getLayerClass } from '../layers/registry.js';
+import { BASE_KEYWORDS, callToConfig, parseCall } from './parseCall.js';
+
+const USAGE = `Usage:
+  kerats explain "<Layer call, as in Python>" [--input <shape>]   how a layer's output shape and parameter count follow
+      e.g. kerats explain "Conv1D(32, 5, strides=2, padding='same')" --input 128,1
+  kerats summary <model.json>                                   summary with explanations of a Keras model.to_json() file
+  kerats plot <model.json> [-o model.svg] [--rankdir TB|LR]     the layer graph as SVG (stdout without -o)
+  kerats help`;
+
+/** An error the user caused: printed as one line, exit code 1. */
+class UsageError extends Error {}
+
+/** "128,1", "(128, 1)", "None,3" -> [128, 1] / [null, 3] (no batch axis). */
+export function parseShape(text: string): (number | null)[] {
+  const inner = text.trim().replace(/^[([]|[)\]]$/g, '');
+  const parts = inner.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (parts.length === 0) throw new UsageError(`--input needs a shape such as 128,1. Received: '${text}'.`);
+  return parts.map((p) => {
+    if (p === 'None' || p === 'null') return null;
+    const n = Number(p);
+    if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--input needs positive integers (or None), without the batch axis, e.g. 128,1. Received: '${text}'.`);
+    return n;
+  });
+}
+
+function takeOption(args: string[], names: string[]): string | undefined {
+  const i = args.findIndex((a) => names.includes(a) || names.some((n) => a.startsWith(`${n}=`)));
+  if (i < 0) return undefined;
+  const eq = args[i].indexOf('=');
+  if (eq >= 0) {
+    const v = args[i].slice(eq + 1);
+    args.splice(i, 1);
+    return v;
+  }
+  const v = args[i + 1];
+  if (v === undefined) throw new UsageError(`${args[i]} needs a value.`);
+  args.splice(i, 2);
+  return v;
+}
+
+function onlyPositional(args: string[], count: number, what: string): string[] {
+  const unknown = args.find((a) => a.startsWith('-') && a.length > 1 && !/^-\d/.test(a));
+  if (unknown) throw new UsageError(`Unknown option ${unknown}. ${what}`);
+  if (args.length !== count) throw new UsageError(`Expected ${count} argument(s). ${what}`);
+  return args;
+}
+
+function explainCommand(args: string[], out: (s: string) => void): void {
+  const inputText = takeOption(args, ['--input', '-i']);
+  const [callText] = onlyPositional(args, 1, 'Usage: kerats explain "Conv1D(32, 5)" --input 128,1');
+  const call = parseCall(callText);
+  // Unknown classes first, so the message is "Unknown layer" rather than one about its arguments.
+  if (!getLayerClass(call.className)) layers.deserialize({ class_name: call.className });
+  const { serialized, inputShape } = callToConfig(call);
+  const layer = layers.deserialize(serialized);
+  // A keyword the layer does not know would otherwise be dropped silently (a typo like kernal_size).
+  const known = new Set([...Object.keys(layer.getConfig()), ...BASE_KEYWORDS]);
+  const unknown = Object.keys(serialized.config).filter((k) => !known.has(k));
+  if (unknown.length) {
+    throw new UsageError(`${serialized.class_name} has no argument ${unknown.map((k) => `'${k}'`).join(', ')}. Its arguments: ${[...known].filter((k) => !BASE_KEYWORDS.includes(k) || k === 'name').join(', ')}.`);
+  }
+  const shape = inputText !== undefined ? parseShape(inputText) : inputShape;
+  if (!shape) throw new UsageError(`Give the input shape (without the batch axis): --input 128,1, or input_shape=(128, 1) in the call.`);
+  out(formatExplanation(explainLayer(layer, shape)));
+}
+
+function readModelFile(path: string) {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(code === 'ENOENT' ? `No such file: ${path}` : `Cannot read ${path}: ${(e as Error).message}`);
+  }
+  if (text.startsWith('PK')) {
+    throw new UsageError(`${path} is a zip archive (a .keras file): extract its config first, e.g. unzip -p ${path} config.json > model.json.`);
+  }
+  return modelFromJSON(text);
+}
+
+function summaryCommand(args: string[], out: (s: string) => void): void {
+  const [path] = onlyPositional(args, 1, 'Usage: kerats summary model.json');
+  readModelFile(path).summary({ explain: true, printFn: out });
+}
+
+function plotCommand(args: string[], out: (s: string) => void): void {
+  const output = takeOption(args, ['-o', '--output']);
+  const rankdir = takeOption(args, ['--rankdir']);
+  if (rankdir !== undefined && rankdir !== 'TB' && rankdir !== 'LR') throw new UsageError(`--rankdir is TB or LR. Received: ${rankdir}.`);
+  const [path] = onlyPositional(args, 1, 'Usage: kerats plot model.json -o model.svg');
+  const svg = plotModel(readModelFile(path), { showShapes: true, rankdir: rankdir as 'TB' | 'LR' | undefined });
+  if (output === undefined) {
+    out(svg);
+    return;
+  }
+  try {
+    writeFileSync(output, svg);
+  } catch (e) {
+    throw new UsageError(`Cannot write ${output}: ${(e as Error).message}`);
+  }
+  out(`Wrote ${output}`);
+}
+
+/** Runs one command; returns the exit code. Output and errors go through the given writers (tests use them). */
+export function run(argv: string[], out: (s: string) => void = (s) => process.stdout.write(`${s}\n`),
+  err: (s: string) => void = (s) => process.stderr.write(`${s}\n`)): number {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+      out(USAGE);
+      return command === undefined ? 1 : 0;
+    }
+    if (command === 'explain') explainCommand(rest, out);
+    else if (command === 'summary') summaryCommand(rest, out);
+    else if (command === 'plot') plotCommand(rest, out);
+    else throw new UsageError(`Unknown command '${command}'. Commands: explain, summary, plot, help.`);
+    return 0;
+  } catch (e) {
+    // Library errors carry "Fix:" lines; they stay, joined onto the one line.
+    const message = e instanceof Error ? e.message : String(e);
+    err(`kerats ${command}: ${message.split('\n').map((l) => l.trim()).filter(Boolean).join(' ')}`);
+    return 1;
+  }
+}
+
+// Run only as the program, not when a test imports run().
+const invoked = process.argv[1] ?? '';
+if (/(^|[\\/])(main\.[cm]?[jt]s|kerats)$/.test(invoked)) process.exitCode = run(process.argv.slice(2));
