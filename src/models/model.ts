@@ -10,9 +10,10 @@ import { InputLayer } from '../layers/core/input.js';
 import type { Tensor, Variable } from '../tensor/tensor.js';
 import { mapGraph, type Graph } from './graph.js';
 import { summaryText, type SummaryOptions } from './summary.js';
+import type { BatchSource } from '../training/data.js';
 import {
   Trainer, type CompileArgs, type FitArgs, type EvaluateArgs, type PredictArgs, type DataLike, type History,
-  type TrainableModel,
+  type TrainableModel, type BatchArgs,
 } from '../training/trainer.js';
 
 export interface ModelArgs {
@@ -112,6 +113,20 @@ export class Model extends Layer implements TrainableModel {
     return this.uniqueVariables((l) => l.weights);
   }
 
+  /** Every layer's regularization penalties (Keras's model.losses), to be added to the training loss. */
+  override regularizationLosses(): Tensor[] {
+    return this.layers.flatMap((l) => l.regularizationLosses());
+  }
+
+  override clearLosses(): void {
+    for (const l of this.layers) l.clearLosses();
+  }
+
+  /** Projects every layer's constrained weights; the trainer calls this after each optimizer step. */
+  override applyConstraints(): void {
+    for (const l of this.layers) l.applyConstraints();
+  }
+
   /** Makes sure the graph exists (a Sequential without an input shape builds here from data). */
   ensureBuilt(inputShapes?: Shape[]): void {
     void inputShapes;
@@ -131,6 +146,8 @@ export class Model extends Layer implements TrainableModel {
       }));
     }
     const values = new Map<SymbolicTensor, Tensor>();
+    // Activity-regularization losses belong to the latest forward pass only.
+    this.clearLosses();
     this.inputTensors.forEach((t, i) => {
       const x = xs[i];
       const want = t.shape;
@@ -182,11 +199,16 @@ export class Model extends Layer implements TrainableModel {
   }
 
   override getConfig(): Record<string, unknown> {
+    const kerasTensor = (t: SymbolicTensor) => ({
+      class_name: '__keras_tensor__',
+      config: { shape: t.shape, dtype: 'float32', keras_history: [t.sourceLayer.name, t.node.index, t.outputIndex] },
+    });
     const layers = this.layers.map((l) => {
       const s = l.serialize();
       s.name = l.name;
       s.inbound_nodes = l instanceof InputLayer ? [] : l.inboundNodes.filter((n) => this.graph!.nodes.includes(n)).map((n) => ({
-        args: n.inputs.map((t) => ({ class_name: '__keras_tensor__', config: { shape: t.shape, dtype: 'float32', keras_history: [t.sourceLayer.name, t.node.index, t.outputIndex] } })),
+        // A layer called on a list (Concatenate, Add, ...) gets that list as its one argument, as Keras writes it.
+        args: n.inputsAsList ? [n.inputs.map(kerasTensor)] : n.inputs.map(kerasTensor),
         kwargs: {},
       }));
       return s;
@@ -218,7 +240,7 @@ export class Model extends Layer implements TrainableModel {
     return this.trainer?.optimizer ?? null;
   }
 
-  async fit(x: DataLike, y?: DataLike, args: FitArgs = {}): Promise<History> {
+  async fit(x: DataLike | BatchSource, y?: DataLike, args: FitArgs = {}): Promise<History> {
     return this.requireTrainer('fit()').fit(x, y, args);
   }
 
@@ -229,5 +251,20 @@ export class Model extends Layer implements TrainableModel {
   predict(x: DataLike, args: PredictArgs = {}): Tensor | Tensor[] {
     // predict needs no compile, as in Keras.
     return (this.trainer ?? new Trainer(this, null)).predict(x, args);
+  }
+
+  /** One gradient step on one batch; returns the loss, or [loss, ...metrics] (Keras's train_on_batch). */
+  trainOnBatch(x: DataLike, y: DataLike, args: BatchArgs = {}): number | number[] {
+    return this.requireTrainer('trainOnBatch()').trainOnBatch(x, y, args);
+  }
+
+  /** The loss (and metrics) of one batch, without updating weights (Keras's test_on_batch). */
+  testOnBatch(x: DataLike, y: DataLike, args: Omit<BatchArgs, 'classWeight'> = {}): number | number[] {
+    return this.requireTrainer('testOnBatch()').testOnBatch(x, y, args);
+  }
+
+  /** Predictions for one batch (Keras's predict_on_batch). */
+  predictOnBatch(x: DataLike): Tensor | Tensor[] {
+    return (this.trainer ?? new Trainer(this, null)).predictOnBatch(x);
   }
 }
