@@ -16,11 +16,20 @@ const ALLOWED: Record<string, string[]> = {
   losses: SMALL,
   metrics: [...SMALL, 'losses'],
   optimizers: SMALL,
-  layers: [...SMALL, 'activations', 'initializers'],
+  regularizers: SMALL,
+  constraints: SMALL,
+  layers: [...SMALL, 'activations', 'initializers', 'regularizers', 'constraints'],
   training: [...SMALL, 'optimizers', 'losses', 'metrics'],
   // explain reads layers only, so models can use it for summary({ explain: true }).
   explain: [...SMALL, 'layers'],
   models: [...SMALL, 'layers', 'training', 'activations', 'initializers', 'explain'],
+  plot: [...SMALL, 'layers', 'models', 'explain', 'training'],
+  // the kerats command reads everything (it is a user of the public surface).
+  cli: ['*'],
+  // io reads and writes Keras files: it builds models from configs and fills their layers' weights.
+  io: [...SMALL, 'layers', 'models'],
+  // export (C, ONNX) reads models and layers and writes other formats; only index.ts and cli import it.
+  export: [...SMALL, 'layers', 'models'],
 };
 
 function files(dir: string): string[] {
@@ -41,7 +50,7 @@ describe('architecture', () => {
       const text = readFileSync(file, 'utf8');
       for (const m of text.matchAll(/^\s*(?:import|export)[^'"]*from\s+['"](\.[^'"]+)['"]/gm)) {
         const target = relative('src', resolve(dirname(file), m[1])).split('/')[0];
-        if (target !== part && !allowed.includes(target)) bad.push(`${file} imports ${m[1]} (${part} -> ${target})`);
+        if (target !== part && !allowed.includes('*') && !allowed.includes(target)) bad.push(`${file} imports ${m[1]} (${part} -> ${target})`);
       }
     }
     assert.deepEqual(bad, []);

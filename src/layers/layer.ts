@@ -8,6 +8,9 @@ import { ShapeError, ValueError, shapeErrorMessage } from '../core/errors.js';
 import { formatShape, type SymbolicShape } from '../core/shape.js';
 import { Tensor, Variable } from '../tensor/tensor.js';
 import { getInitializer, type InitializerIdentifier } from '../initializers/index.js';
+import { noGrad } from '../ops/grad.js';
+import { getRegularizer, type Regularizer, type RegularizerIdentifier } from '../regularizers/index.js';
+import { getConstraint, type Constraint, type ConstraintIdentifier } from '../constraints/index.js';
 import { uniqueName, toSnakeCase } from './naming.js';
 import { Node, SymbolicTensor } from './symbolic.js';
 
@@ -56,6 +59,12 @@ export abstract class Layer {
   readonly inboundNodes: Node[] = [];
   protected readonly trainableWeightsList: Variable[] = [];
   protected readonly nonTrainableWeightsList: Variable[] = [];
+  /** Penalties on weights, added to the training loss (Keras's variable.regularizer). */
+  private readonly weightRegularizers = new Map<Variable, Regularizer>();
+  /** Projections applied after each optimizer update (Keras's variable.constraint). */
+  private readonly weightConstraints = new Map<Variable, Constraint>();
+  /** Losses added during the last call (activity regularization), cleared before each forward pass. */
+  private readonly callLosses: Tensor[] = [];
   /** The shape `build` ran with (written as Keras's build_config). */
   private builtInputShape: SymbolicShape | SymbolicShape[] | null = null;
 
@@ -96,7 +105,10 @@ export abstract class Layer {
 
   // ---- weights ----
 
-  addWeight(name: string, shape: number[], initializer: InitializerIdentifier, trainable = true): Variable {
+  addWeight(
+    name: string, shape: number[], initializer: InitializerIdentifier, trainable = true,
+    options: { regularizer?: RegularizerIdentifier | null; constraint?: ConstraintIdentifier | null } = {},
+  ): Variable {
     for (const d of shape) {
       if (!Number.isInteger(d) || d < 0) {
         throw new ShapeError(`Layer "${this.name}" (${this.className}): cannot create weight '${name}' of shape ${formatShape(shape)}.`);
@@ -104,7 +116,42 @@ export abstract class Layer {
     }
     const v = new Variable(getInitializer(initializer).call(shape), { name: `${this.name}/${name}`, trainable });
     (trainable ? this.trainableWeightsList : this.nonTrainableWeightsList).push(v);
+    const regularizer = getRegularizer(options.regularizer);
+    if (regularizer) this.weightRegularizers.set(v, regularizer);
+    const constraint = getConstraint(options.constraint);
+    if (constraint) this.weightConstraints.set(v, constraint);
     return v;
+  }
+
+  /** Records a loss computed during `call` (Keras's add_loss), e.g. an activity regularizer's penalty. */
+  addLoss(loss: Tensor): void {
+    this.callLosses.push(loss);
+  }
+
+  /** Forgets the losses of the previous call; a model does this before each forward pass. */
+  clearLosses(): void {
+    this.callLosses.length = 0;
+  }
+
+  /**
+   * Keras's layer.losses: the penalties of the regularized trainable weights, from their current values
+   * (differentiable, so the trainer adds them inside the gradient tape), then the losses of the last call.
+   */
+  regularizationLosses(): Tensor[] {
+    const out: Tensor[] = [];
+    for (const v of this.trainableWeights) {
+      const r = this.weightRegularizers.get(v);
+      if (r) out.push(r.call(v));
+    }
+    return [...out, ...this.callLosses];
+  }
+
+  /** Projects every constrained weight (Keras applies `variable.constraint` after each optimizer step). */
+  applyConstraints(): void {
+    if (this.weightConstraints.size === 0) return;
+    noGrad(() => {
+      for (const [v, c] of this.weightConstraints) v.assign(c.call(v));
+    });
   }
 
   /** The live variables: trainable first, then non-trainable (Keras's order). */

@@ -49,18 +49,27 @@ export class ProgbarLogger extends Callback {
   private get write(): (t: string) => void {
     return this.options.write ?? ((t) => process.stdout.write(t));
   }
+  /** Steps per epoch, or null while a generator's first pass has unknown length. */
+  private get steps(): number | null {
+    const s = this.params.steps;
+    return typeof s === 'number' && s > 0 ? s : null;
+  }
   onEpochBegin(epoch: number): void {
     const epochs = Number(this.params.epochs ?? 1);
     this.write(`Epoch ${epoch + 1}/${epochs}\n`);
-    this.bar = new Progbar(Number(this.params.steps), { ...this.options, verbose: this.verbose });
+    const steps = this.steps;
+    this.bar = steps === null ? null : new Progbar(steps, { ...this.options, verbose: this.verbose });
     this.seen = 0;
   }
   onTrainBatchEnd(batch: number, logs: Logs): void {
     this.seen = batch + 1;
-    if (this.seen < Number(this.params.steps)) this.bar?.update(this.seen, Object.entries(logs), false);
+    const steps = this.steps;
+    if (steps !== null && this.seen < steps) this.bar?.update(this.seen, Object.entries(logs), false);
   }
   onEpochEnd(_epoch: number, logs: Logs): void {
-    this.bar?.update(Number(this.params.steps), Object.entries(logs), true);
+    // An epoch of unknown length is drawn once it has ended.
+    const bar = this.bar ?? new Progbar(Math.max(1, this.seen), { ...this.options, verbose: this.verbose });
+    bar.update(this.steps ?? Math.max(1, this.seen), Object.entries(logs), true);
   }
 }
 

@@ -85,3 +85,103 @@ export function splitForValidation(arrays: Tensor[], split: number): { train: Te
     val: arrays.map((t) => gatherRows(t, idx, at, n)),
   };
 }
+
+/** One batch from a generator: [x, y], [x, y, sampleWeight], or {x, y, sampleWeight}. */
+export type Batch =
+  | [DataLike, DataLike]
+  | [DataLike, DataLike, TensorLike]
+  | { x: DataLike; y: DataLike; sampleWeight?: TensorLike };
+
+/** An iterable or async iterable (e.g. a generator) of batches, for data that does not fit in memory. */
+export type BatchSource = Iterable<Batch> | AsyncIterable<Batch>;
+
+/** One batch as tensors. */
+export interface TensorBatch {
+  xs: Tensor[];
+  ys: Tensor[];
+  sampleWeight: Tensor | null;
+}
+
+/** True for generators and other (async) iterables; arrays, typed arrays and tensors are data, not sources. */
+export function isBatchSource(data: unknown): data is BatchSource {
+  if (data === null || typeof data !== 'object') return false;
+  if (Array.isArray(data) || ArrayBuffer.isView(data) || data instanceof Tensor) return false;
+  const d = data as Record<symbol, unknown>;
+  return typeof d[Symbol.iterator] === 'function' || typeof d[Symbol.asyncIterator] === 'function';
+}
+
+/**
+ * Reads batches from a source, keeping its position across epochs (as Keras does with steps_per_epoch).
+ * When the source is exhausted, the next read starts a new pass (an iterable such as an array of
+ * batches restarts; a generator object stays exhausted).
+ */
+export class BatchReader {
+  private iterator: Iterator<Batch> | AsyncIterator<Batch> | null = null;
+  constructor(private readonly source: BatchSource, private readonly inputs: number, private readonly outputs: number) {}
+
+  /** The next batch, or null when this pass has ended. */
+  async next(): Promise<TensorBatch | null> {
+    if (!this.iterator) {
+      const s = this.source as Partial<Iterable<Batch> & AsyncIterable<Batch>>;
+      this.iterator = s[Symbol.asyncIterator] ? s[Symbol.asyncIterator]!() : s[Symbol.iterator]!();
+    }
+    const r = await this.iterator.next();
+    if (r.done) {
+      this.iterator = null;
+      return null;
+    }
+    return toTensorBatch(r.value, this.inputs, this.outputs);
+  }
+}
+
+/** Checks and converts one batch a generator yielded. */
+export function toTensorBatch(batch: Batch, inputs: number, outputs: number): TensorBatch {
+  let x: DataLike;
+  let y: DataLike;
+  let w: TensorLike | undefined;
+  if (Array.isArray(batch) && (batch.length === 2 || batch.length === 3)) [x, y, w] = batch as [DataLike, DataLike, TensorLike?];
+  else if (batch && typeof batch === 'object' && 'x' in batch && 'y' in batch) ({ x, y, sampleWeight: w } = batch);
+  else {
+    throw new ValueError(
+      `A data generator must yield [x, y], [x, y, sampleWeight] or {x, y, sampleWeight}. Received: ${Array.isArray(batch) ? `an array of length ${(batch as unknown[]).length}` : typeof batch}.`,
+    );
+  }
+  const xs = toTensorList(x, inputs, 'input');
+  const ys = toTensorList(y, outputs, 'output');
+  checkData(xs, ys);
+  return { xs, ys, sampleWeight: w === undefined ? null : toSampleWeight(w, xs[0].shape[0]) };
+}
+
+/** A per-sample weight vector of shape (n,) (a trailing axis of 1 is accepted). */
+export function toSampleWeight(w: TensorLike, n: number): Tensor {
+  const t = w instanceof Tensor ? w : tensor(w);
+  const ok = (t.rank === 1 || (t.rank === 2 && t.shape[1] === 1)) && t.shape[0] === n;
+  if (!ok) {
+    throw new ValueError(`sampleWeight must have shape (${n},), one weight per sample. Received: shape ${formatShape(t.shape)}.`);
+  }
+  for (const v of t.values) {
+    if (!Number.isFinite(v)) throw new ValueError('sampleWeight contains NaN or an infinite value.');
+  }
+  return t.rank === 1 ? t : new Tensor(t.values, [n]);
+}
+
+/**
+ * Keras's class_weight_to_sample_weights (trainers/data_adapters/data_adapter_utils.py): the class of
+ * each sample is argmax(y) for one-hot targets, round(y) for sparse ones; missing classes weigh 1.
+ */
+export function classWeightToSampleWeight(y: Tensor, classWeight: Record<number, number>): Tensor {
+  const n = y.shape[0];
+  const per = y.size / Math.max(1, n);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    let cls: number;
+    if (per > 1) {
+      cls = 0;
+      for (let k = 1; k < per; k++) if (y.values[i * per + k] > y.values[i * per + cls]) cls = k;
+    } else {
+      cls = Math.round(y.values[i]);
+    }
+    out[i] = classWeight[cls] ?? 1;
+  }
+  return new Tensor(out, [n]);
+}

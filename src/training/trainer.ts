@@ -11,9 +11,13 @@ import { checkLossShapes, getLoss, reduceLoss, type LossFn } from '../losses/ind
 import { getMetric, Mean, type Metric } from '../metrics/index.js';
 import type { Tensor, Variable } from '../tensor/tensor.js';
 import { CallbackList, History, ProgbarLogger, type CallbackLike, type Logs } from './callbacks.js';
-import { checkData, gatherRows, splitForValidation, toTensorList, type DataLike } from './data.js';
+import {
+  BatchReader, checkData, classWeightToSampleWeight, gatherRows, isBatchSource, splitForValidation, toSampleWeight,
+  toTensorList, type BatchSource, type DataLike, type TensorBatch,
+} from './data.js';
+import type { TensorLike } from '../ops/convert.js';
 
-export type { DataLike } from './data.js';
+export type { DataLike, Batch, BatchSource } from './data.js';
 export { History } from './callbacks.js';
 
 /** What the trainer needs of a model. */
@@ -26,6 +30,10 @@ export interface TrainableModel {
   stopTraining: boolean;
   ensureBuilt(inputShapes?: (number | null)[][]): void;
   forward(xs: Tensor[], training: boolean): Tensor[];
+  /** Regularization penalties of the current weights (and of the last forward pass), added to the loss. */
+  regularizationLosses?(): Tensor[];
+  /** Projects constrained weights; called after every optimizer step. */
+  applyConstraints?(): void;
 }
 
 type LossId = string | LossFn;
@@ -43,15 +51,51 @@ export interface FitArgs {
   batchSize?: number;
   verbose?: 0 | 1 | 2 | 'auto';
   validationSplit?: number;
-  validationData?: [DataLike, DataLike];
+  /** [x, y], [x, y, sampleWeight], or a generator of validation batches. */
+  validationData?: [DataLike, DataLike] | [DataLike, DataLike, TensorLike] | BatchSource;
+  /** Batches to draw from a validation generator each epoch (default: until it ends). */
+  validationSteps?: number;
+  /** Batches per epoch when `x` is a generator; required for an endless one. */
+  stepsPerEpoch?: number;
+  /** One weight per sample, shape (n,): the loss becomes sum(w * loss) / n (Keras's sum_over_batch_size). */
+  sampleWeight?: TensorLike;
+  /** Weight per class index, turned into sample weights from the targets (single-output models). */
+  classWeight?: Record<number, number>;
   shuffle?: boolean;
   callbacks?: CallbackLike[];
   initialEpoch?: number;
   /** Where the progress bar writes (defaults to stdout). */
   printFn?: (text: string) => void;
 }
-export interface EvaluateArgs { batchSize?: number; verbose?: 0 | 1 }
+export interface EvaluateArgs { batchSize?: number; verbose?: 0 | 1; sampleWeight?: TensorLike }
+export interface BatchArgs { sampleWeight?: TensorLike; classWeight?: Record<number, number> }
 export interface PredictArgs { batchSize?: number }
+
+type Trackers = { loss: Mean; parts: Mean[] };
+
+/** What fit iterates: each epoch's batches, and validation held out of the arrays. */
+interface EpochSource {
+  /** Batches per epoch; null until a generator without stepsPerEpoch has made one pass. */
+  steps: number | null;
+  heldOut: TensorBatch | null;
+  /** Whether a generator ended before stepsPerEpoch batches. */
+  ranOut(): boolean;
+  epoch(): Iterable<TensorBatch> | AsyncIterable<TensorBatch>;
+}
+
+/** Keras's warning when a generator cannot supply steps_per_epoch * epochs batches. */
+function warnRanOut(epochs: number, steps: number | null): void {
+  console.warn(
+    'Your input ran out of data; interrupting training. Make sure that your dataset or generator can generate at least ' +
+      `stepsPerEpoch * epochs batches${steps ? ` (in this case, ${steps * epochs} batches)` : ''}.`,
+  );
+}
+
+/** Keras returns a lone loss as a number, several values as a list in logs order. */
+function flattenLogs(logs: Logs): number | number[] {
+  const values = Object.values(logs);
+  return values.length === 1 ? values[0] : values;
+}
 
 interface OutputSpec { name: string; lossName: string; loss: LossFn; weight: number; metrics: Metric[] }
 
@@ -117,129 +161,266 @@ export class Trainer {
   }
 
   /** Loss of one batch: weighted sum over outputs; also returns each output's loss and the predictions. */
-  private batchLoss(xs: Tensor[], ys: Tensor[], training: boolean): { total: Tensor; parts: Tensor[]; preds: Tensor[] } {
+  private batchLoss(xs: Tensor[], ys: Tensor[], training: boolean, sampleWeight: Tensor | null = null):
+    { total: Tensor; parts: Tensor[]; preds: Tensor[] } {
     const preds = this.model.forward(xs, training);
-    const parts = this.outputs.map((o, i) => reduceLoss(o.loss(ys[i], preds[i])));
+    const parts = this.outputs.map((o, i) => reduceLoss(o.loss(ys[i], preds[i]), sampleWeight ?? undefined));
     let total = ops.multiply(parts[0], this.outputs[0].weight);
     for (let i = 1; i < parts.length; i++) total = ops.add(total, ops.multiply(parts[i], this.outputs[i].weight));
+    // Keras's compute_loss adds model.losses (regularization penalties) to the total.
+    for (const penalty of this.model.regularizationLosses?.() ?? []) total = ops.add(total, ops.sum(penalty));
     return { total, parts, preds };
   }
 
-  private makeTrackers(): { loss: Mean; parts: Mean[] } {
+  /** Sample weights for a batch: the given ones, or those from `classWeight` (Keras refuses both at once). */
+  private sampleWeightFor(ys: Tensor[], sampleWeight: Tensor | null, classWeight: Record<number, number> | undefined): Tensor | null {
+    if (!classWeight) return sampleWeight;
+    if (sampleWeight) throw new ValueError('You cannot use `classWeight` and `sampleWeight` at the same time.');
+    if (this.outputs.length > 1) throw new ValueError('`classWeight` is only supported for models with a single output.');
+    return classWeightToSampleWeight(ys[0], classWeight);
+  }
+
+  /** One optimizer step on a batch; constraints are applied after the update, as Keras's optimizer does. */
+  private trainStep(batch: TensorBatch, trackers: Trackers): void {
+    const weights = this.model.trainableWeights;
+    let parts: Tensor[] = [];
+    let preds: Tensor[] = [];
+    const { value, grads } = valueAndGrads(() => {
+      const r = this.batchLoss(batch.xs, batch.ys, true, batch.sampleWeight);
+      parts = r.parts;
+      preds = r.preds;
+      return r.total;
+    }, weights);
+    this.optimizer!.applyGradients(grads.map((g, i) => [g, weights[i]] as const));
+    this.model.applyConstraints?.();
+    this.track(trackers, value, parts, preds, batch.ys);
+  }
+
+  private makeTrackers(): Trackers {
     for (const o of this.outputs) for (const m of o.metrics) m.resetState();
     return { loss: new Mean('loss'), parts: this.outputs.map((o) => new Mean(`${o.name}_loss`)) };
   }
 
-  private logs(trackers: { loss: Mean; parts: Mean[] }, prefix = ''): Logs {
+  private logs(trackers: Trackers, prefix = ''): Logs {
     const logs: Logs = { [`${prefix}loss`]: trackers.loss.result() };
     if (this.outputs.length > 1) this.outputs.forEach((o, i) => (logs[`${prefix}${o.name}_loss`] = trackers.parts[i].result()));
     for (const o of this.outputs) for (const m of o.metrics) logs[`${prefix}${this.prefix(o)}${m.name}`] = m.result();
     return logs;
   }
 
-  private track(trackers: { loss: Mean; parts: Mean[] }, total: Tensor, parts: Tensor[], preds: Tensor[], ys: Tensor[]): void {
+  private track(trackers: Trackers, total: Tensor, parts: Tensor[], preds: Tensor[], ys: Tensor[]): void {
     const n = ys[0].shape[0];
     trackers.loss.updateState(total.values[0], n);
     parts.forEach((p, i) => trackers.parts[i].updateState(p.values[0], n));
     this.outputs.forEach((o, i) => { for (const m of o.metrics) m.updateState(ys[i], preds[i]); });
   }
 
-  async fit(x: DataLike, y: DataLike | undefined, args: FitArgs): Promise<History> {
+  /**
+   * Keras's fit: arrays (x, y) cut into shuffled batches, or a generator of batches (x is the source,
+   * y is not given) with `stepsPerEpoch` batches per epoch (one pass per epoch when it is not given).
+   */
+  async fit(x: DataLike | BatchSource, y: DataLike | undefined, args: FitArgs): Promise<History> {
     if (!this.optimizer) throw new ValueError('You must call compile() before fit().');
-    if (y === undefined) throw new ValueError('fit() needs targets: model.fit(x, y, {...}).');
     const epochs = args.epochs ?? 1;
     const batchSize = args.batchSize ?? 32;
     if (!Number.isInteger(epochs) || epochs < 0) throw new ValueError(`epochs must be a non-negative integer. Received: ${epochs}.`);
     if (!Number.isInteger(batchSize) || batchSize <= 0) throw new ValueError(`batchSize must be a positive integer. Received: ${batchSize}.`);
-    let xs = toTensorList(x, this.model.inputs.length || 1, 'input');
-    let ys = toTensorList(y, this.outputs.length, 'output');
-    checkData(xs, ys);
-    this.model.ensureBuilt(xs.map((t) => [null, ...t.shape.slice(1)]));
-    this.checkTargets(ys);
-
-    let valXs: Tensor[] | null = null;
-    let valYs: Tensor[] | null = null;
-    if (args.validationData) {
-      valXs = toTensorList(args.validationData[0], xs.length, 'input');
-      valYs = toTensorList(args.validationData[1], ys.length, 'output');
-      checkData(valXs, valYs);
-    } else if (args.validationSplit) {
-      const { train, val } = splitForValidation([...xs, ...ys], args.validationSplit);
-      xs = train.slice(0, xs.length);
-      ys = train.slice(xs.length);
-      valXs = val.slice(0, xs.length);
-      valYs = val.slice(xs.length);
+    for (const key of ['stepsPerEpoch', 'validationSteps'] as const) {
+      const v = args[key];
+      if (v !== undefined && (!Number.isInteger(v) || v <= 0)) throw new ValueError(`${key} must be a positive integer. Received: ${v}.`);
     }
+    const data = isBatchSource(x) ? this.sourceEpochs(x, y, args) : this.arrayEpochs(x, y, args);
+    const validate = this.validation(args, data.heldOut, batchSize);
 
-    const n = xs[0].shape[0];
-    const steps = Math.ceil(n / batchSize);
+    let steps = data.steps;
     const verbose = args.verbose === undefined || args.verbose === 'auto' ? 1 : args.verbose;
     const history = new History();
+    // Keras's order: the user's callbacks, then History, then the progress bar (so they see logs the others add).
     const callbacks = new CallbackList([
+      ...(args.callbacks ?? []),
       history,
       ...(verbose ? [new ProgbarLogger(verbose, args.printFn ? { write: args.printFn, dynamic: false } : {})] : []),
-      ...(args.callbacks ?? []),
     ]);
     callbacks.setModel(this.model);
     callbacks.setParams({ epochs, steps, verbose });
-    const weights = this.model.trainableWeights;
-    const optimizer = this.optimizer;
     this.model.stopTraining = false;
 
     await callbacks.call('onTrainBegin', {});
-    const order = new Int32Array(n);
     for (let epoch = args.initialEpoch ?? 0; epoch < epochs; epoch++) {
       await callbacks.call('onEpochBegin', epoch, {});
-      for (let i = 0; i < n; i++) order[i] = i;
-      if (args.shuffle ?? true) {
-        for (let i = n - 1; i > 0; i--) {
-          const j = Math.floor(randomFloat() * (i + 1));
-          const t = order[i]; order[i] = order[j]; order[j] = t;
-        }
-      }
       const trackers = this.makeTrackers();
-      for (let step = 0; step < steps; step++) {
+      let step = 0;
+      for await (const batch of data.epoch()) {
         await callbacks.call('onTrainBatchBegin', step, {});
-        const start = step * batchSize;
-        const end = Math.min(n, start + batchSize);
-        const xb = xs.map((t) => gatherRows(t, order, start, end));
-        const yb = ys.map((t) => gatherRows(t, order, start, end));
-        let parts: Tensor[] = [];
-        let preds: Tensor[] = [];
-        const { value, grads } = valueAndGrads(() => {
-          const r = this.batchLoss(xb, yb, true);
-          parts = r.parts;
-          preds = r.preds;
-          return r.total;
-        }, weights);
-        optimizer.applyGradients(grads.map((g, i) => [g, weights[i]] as const));
-        this.track(trackers, value, parts, preds, yb);
+        const sampleWeight = this.sampleWeightFor(batch.ys, batch.sampleWeight, args.classWeight);
+        this.trainStep({ ...batch, sampleWeight }, trackers);
         await callbacks.call('onTrainBatchEnd', step, this.logs(trackers));
+        step++;
+        if (this.model.stopTraining) break;
+      }
+      if (step === 0) {
+        warnRanOut(epochs, steps);
+        break;
+      }
+      if (steps === null) {
+        // A finite generator without stepsPerEpoch: one pass is one epoch, now of known length.
+        steps = step;
+        callbacks.setParams({ epochs, steps, verbose });
       }
       const logs = this.logs(trackers);
-      if (valXs && valYs) Object.assign(logs, this.evaluateLogs(valXs, valYs, batchSize, 'val_'));
+      if (validate) Object.assign(logs, await validate());
       await callbacks.call('onEpochEnd', epoch, logs);
       // Let timers and I/O run between epochs (a browser page stays responsive).
       await new Promise((r) => setImmediate(r));
+      if (data.ranOut()) {
+        warnRanOut(epochs, steps);
+        break;
+      }
       if (this.model.stopTraining) break;
     }
     await callbacks.call('onTrainEnd', {});
     return history;
   }
 
-  private evaluateLogs(xs: Tensor[], ys: Tensor[], batchSize: number, prefix: string): Logs {
+  /** Epochs over in-memory arrays: shuffled batches of `batchSize`, with validationSplit and sample weights. */
+  private arrayEpochs(x: DataLike, y: DataLike | undefined, args: FitArgs): EpochSource {
+    if (y === undefined) throw new ValueError('fit() needs targets: model.fit(x, y, {...}).');
+    if (args.stepsPerEpoch !== undefined) {
+      throw new ValueError('stepsPerEpoch is for generators; with arrays an epoch is one pass over the data in batches of batchSize.');
+    }
+    const batchSize = args.batchSize ?? 32;
+    let xs = toTensorList(x, this.model.inputs.length || 1, 'input');
+    let ys = toTensorList(y, this.outputs.length, 'output');
+    const n0 = checkData(xs, ys);
+    this.model.ensureBuilt(xs.map((t) => [null, ...t.shape.slice(1)]));
+    this.checkTargets(ys);
+    let sw = args.sampleWeight === undefined ? null : toSampleWeight(args.sampleWeight, n0);
+    this.sampleWeightFor(ys, sw, args.classWeight);
+    let heldOut: TensorBatch | null = null;
+    if (args.validationSplit && !args.validationData) {
+      const all = [...xs, ...ys, ...(sw ? [sw] : [])];
+      const { train, val } = splitForValidation(all, args.validationSplit);
+      const nx = xs.length;
+      const ny = ys.length;
+      xs = train.slice(0, nx);
+      ys = train.slice(nx, nx + ny);
+      sw = sw ? train[nx + ny] : null;
+      heldOut = { xs: val.slice(0, nx), ys: val.slice(nx, nx + ny), sampleWeight: sw ? val[nx + ny] : null };
+    }
+    const n = xs[0].shape[0];
+    const shuffle = args.shuffle ?? true;
+    const order = new Int32Array(n);
+    return {
+      steps: Math.ceil(n / batchSize),
+      heldOut,
+      ranOut: () => false,
+      *epoch() {
+        for (let i = 0; i < n; i++) order[i] = i;
+        if (shuffle) {
+          for (let i = n - 1; i > 0; i--) {
+            const j = Math.floor(randomFloat() * (i + 1));
+            const t = order[i]; order[i] = order[j]; order[j] = t;
+          }
+        }
+        for (let start = 0; start < n; start += batchSize) {
+          const end = Math.min(n, start + batchSize);
+          yield {
+            xs: xs.map((t) => gatherRows(t, order, start, end)),
+            ys: ys.map((t) => gatherRows(t, order, start, end)),
+            sampleWeight: sw ? gatherRows(sw, order, start, end) : null,
+          };
+        }
+      },
+    };
+  }
+
+  /** Epochs over a generator of batches (Keras's steps_per_epoch semantics). */
+  private sourceEpochs(source: BatchSource, y: DataLike | undefined, args: FitArgs): EpochSource {
+    if (y !== undefined) {
+      throw new ValueError('When x is a generator, it yields the targets too: call model.fit(generator, undefined, {...}) with batches [x, y].');
+    }
+    if (args.sampleWeight !== undefined) throw new ValueError('With a generator, yield sample weights in the batches: [x, y, sampleWeight].');
+    if (args.validationSplit) throw new ValueError('validationSplit is not supported with a generator; pass validationData instead.');
+    const reader = new BatchReader(source, this.model.inputs.length || 1, this.outputs.length);
+    const stepsPerEpoch = args.stepsPerEpoch;
+    const checked = { done: false };
+    let ranOut = false;
+    const self = this;
+    return {
+      steps: stepsPerEpoch ?? null,
+      heldOut: null,
+      ranOut: () => ranOut,
+      async *epoch() {
+        for (let step = 0; stepsPerEpoch === undefined || step < stepsPerEpoch; step++) {
+          let batch = await reader.next();
+          // With stepsPerEpoch, a re-iterable source starts a new pass; an exhausted generator stays empty.
+          if (!batch && stepsPerEpoch !== undefined) batch = await reader.next();
+          if (!batch) {
+            if (stepsPerEpoch !== undefined) ranOut = true;
+            return;
+          }
+          if (!checked.done) {
+            self.model.ensureBuilt(batch.xs.map((t) => [null, ...t.shape.slice(1)]));
+            self.checkTargets(batch.ys);
+            checked.done = true;
+          }
+          yield batch;
+        }
+      },
+    };
+  }
+
+  /** Validation for each epoch's end: arrays, the validationSplit held out, or a generator. */
+  private validation(args: FitArgs, split: TensorBatch | null, batchSize: number): (() => Promise<Logs>) | null {
+    const v = args.validationData;
+    if (v !== undefined && isBatchSource(v)) {
+      const reader = new BatchReader(v, this.model.inputs.length || 1, this.outputs.length);
+      const steps = args.validationSteps;
+      return async () => {
+        const trackers = this.makeTrackers();
+        for (let step = 0; steps === undefined || step < steps; step++) {
+          let batch = await reader.next();
+          if (!batch && steps !== undefined && step === 0) batch = await reader.next();
+          if (!batch) break;
+          this.testStep(batch, trackers);
+        }
+        return this.logs(trackers, 'val_');
+      };
+    }
+    if (v !== undefined) {
+      if (!Array.isArray(v) || (v.length !== 2 && v.length !== 3)) {
+        throw new ValueError('validationData must be [x, y], [x, y, sampleWeight] or a generator of batches.');
+      }
+      const xs = toTensorList(v[0] as DataLike, this.model.inputs.length || 1, 'input');
+      const ys = toTensorList(v[1] as DataLike, this.outputs.length, 'output');
+      const n = checkData(xs, ys);
+      const sw = v.length === 3 ? toSampleWeight(v[2] as TensorLike, n) : null;
+      return async () => this.evaluateLogs(xs, ys, batchSize, 'val_', sw);
+    }
+    if (split) return async () => this.evaluateLogs(split.xs, split.ys, batchSize, 'val_', split.sampleWeight);
+    return null;
+  }
+
+  /** Loss and metrics of one batch, without updating weights. */
+  private testStep(batch: TensorBatch, trackers: Trackers): void {
+    noGrad(() => {
+      const { total, parts, preds } = this.batchLoss(batch.xs, batch.ys, false, batch.sampleWeight);
+      this.track(trackers, total, parts, preds, batch.ys);
+    });
+  }
+
+  private evaluateLogs(xs: Tensor[], ys: Tensor[], batchSize: number, prefix: string, sampleWeight: Tensor | null = null): Logs {
     const n = xs[0].shape[0];
     const idx = Array.from({ length: n }, (_, i) => i);
     const trackers = this.makeTrackers();
-    noGrad(() => {
-      for (let start = 0; start < n; start += batchSize) {
-        const end = Math.min(n, start + batchSize);
-        const xb = xs.map((t) => gatherRows(t, idx, start, end));
-        const yb = ys.map((t) => gatherRows(t, idx, start, end));
-        const { total, parts, preds } = this.batchLoss(xb, yb, false);
-        this.track(trackers, total, parts, preds, yb);
-      }
-    });
+    for (let start = 0; start < n; start += batchSize) {
+      const end = Math.min(n, start + batchSize);
+      this.testStep({
+        xs: xs.map((t) => gatherRows(t, idx, start, end)),
+        ys: ys.map((t) => gatherRows(t, idx, start, end)),
+        sampleWeight: sampleWeight ? gatherRows(sampleWeight, idx, start, end) : null,
+      }, trackers);
+    }
     return this.logs(trackers, prefix);
   }
 
@@ -249,11 +430,11 @@ export class Trainer {
     if (y === undefined) throw new ValueError('evaluate() needs targets: model.evaluate(x, y).');
     const xs = toTensorList(x, this.model.inputs.length || 1, 'input');
     const ys = toTensorList(y, this.outputs.length, 'output');
-    checkData(xs, ys);
+    const n = checkData(xs, ys);
     this.model.ensureBuilt(xs.map((t) => [null, ...t.shape.slice(1)]));
     this.checkTargets(ys);
-    const values = Object.values(this.evaluateLogs(xs, ys, args.batchSize ?? 32, ''));
-    return values.length === 1 ? values[0] : values;
+    const sw = args.sampleWeight === undefined ? null : toSampleWeight(args.sampleWeight, n);
+    return flattenLogs(this.evaluateLogs(xs, ys, args.batchSize ?? 32, '', sw));
   }
 
   predict(x: DataLike, args: PredictArgs): Tensor | Tensor[] {
@@ -271,6 +452,42 @@ export class Trainer {
       }
     });
     const outs = chunks[0].map((_, o) => (chunks.length === 1 ? chunks[0][o] : ops.concatenate(chunks.map((c) => c[o]), 0)));
+    return outs.length === 1 ? outs[0] : outs;
+  }
+
+  private batchTensors(x: DataLike, y: DataLike, sampleWeight: TensorLike | undefined): TensorBatch {
+    const xs = toTensorList(x, this.model.inputs.length || 1, 'input');
+    const ys = toTensorList(y, this.outputs.length, 'output');
+    const n = checkData(xs, ys);
+    this.model.ensureBuilt(xs.map((t) => [null, ...t.shape.slice(1)]));
+    this.checkTargets(ys);
+    return { xs, ys, sampleWeight: sampleWeight === undefined ? null : toSampleWeight(sampleWeight, n) };
+  }
+
+  /** Keras's train_on_batch: one update; returns the batch's loss (before the update) and metrics. */
+  trainOnBatch(x: DataLike, y: DataLike, args: BatchArgs): number | number[] {
+    if (!this.optimizer) throw new ValueError('You must call compile() before trainOnBatch().');
+    const batch = this.batchTensors(x, y, args.sampleWeight);
+    const trackers = this.makeTrackers();
+    this.trainStep({ ...batch, sampleWeight: this.sampleWeightFor(batch.ys, batch.sampleWeight, args.classWeight) }, trackers);
+    return flattenLogs(this.logs(trackers));
+  }
+
+  /** Keras's test_on_batch: loss and metrics of one batch, no update. */
+  testOnBatch(x: DataLike, y: DataLike, args: BatchArgs): number | number[] {
+    if (!this.optimizer) throw new ValueError('You must call compile() before testOnBatch().');
+    const batch = this.batchTensors(x, y, args.sampleWeight);
+    const trackers = this.makeTrackers();
+    this.testStep(batch, trackers);
+    return flattenLogs(this.logs(trackers));
+  }
+
+  /** Keras's predict_on_batch: the model's outputs for one batch, in inference mode. */
+  predictOnBatch(x: DataLike): Tensor | Tensor[] {
+    const xs = toTensorList(x, this.model.inputs.length || 1, 'input');
+    checkData(xs, null);
+    this.model.ensureBuilt(xs.map((t) => [null, ...t.shape.slice(1)]));
+    const outs = noGrad(() => this.model.forward(xs, false));
     return outs.length === 1 ? outs[0] : outs;
   }
 }

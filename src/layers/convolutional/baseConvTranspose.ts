@@ -8,12 +8,14 @@ import { formatShape } from '../../core/shape.js';
 import { getActivation, serializeActivation, type ActivationFn, type ActivationIdentifier } from '../../activations/index.js';
 import { getInitializer, serializeInitializer, type Initializer, type InitializerIdentifier } from '../../initializers/index.js';
 import * as ops from '../../ops/index.js';
+import { getRegularizer, serializeRegularizer, type Regularizer, type RegularizerIdentifier } from '../../regularizers/index.js';
+import { getConstraint, serializeConstraint, type Constraint, type ConstraintIdentifier } from '../../constraints/index.js';
 import { convTransposeOutputLength } from '../../ops/convShapes.js';
 import type { Tensor, Variable } from '../../tensor/tensor.js';
 import { Layer, type InputSpec, type Kwargs, type LayerArgs, type Shape } from '../layer.js';
 import { convInputFix, inputLayout } from './baseConv.js';
 import {
-  ConfigReader, checkFilters, checkStridesWithDilation, checkUnsupportedNull, formatTuple, normalizeDataFormat,
+  ConfigReader, checkFilters, checkStridesWithDilation, formatTuple, normalizeDataFormat,
   normalizePadding, normalizeTuple, type DataFormat,
 } from './convArgs.js';
 
@@ -32,12 +34,12 @@ export interface BaseConvTransposeArgs extends LayerArgs {
   useBias?: boolean;
   kernelInitializer?: InitializerIdentifier;
   biasInitializer?: InitializerIdentifier;
-  /** Not supported yet: only null. */
-  kernelRegularizer?: null;
-  biasRegularizer?: null;
-  activityRegularizer?: null;
-  kernelConstraint?: null;
-  biasConstraint?: null;
+  kernelRegularizer?: RegularizerIdentifier | null;
+  biasRegularizer?: RegularizerIdentifier | null;
+  /** A penalty on the layer's output, added to the loss on each call. */
+  activityRegularizer?: RegularizerIdentifier | null;
+  kernelConstraint?: ConstraintIdentifier | null;
+  biasConstraint?: ConstraintIdentifier | null;
 }
 
 export abstract class BaseConvTranspose extends Layer {
@@ -53,6 +55,11 @@ export abstract class BaseConvTranspose extends Layer {
   readonly useBias: boolean;
   readonly kernelInitializer: Initializer;
   readonly biasInitializer: Initializer;
+  readonly kernelRegularizer: Regularizer | null;
+  readonly biasRegularizer: Regularizer | null;
+  readonly activityRegularizer: Regularizer | null;
+  readonly kernelConstraint: Constraint | null;
+  readonly biasConstraint: Constraint | null;
   kernel: Variable | null = null;
   bias: Variable | null = null;
 
@@ -74,13 +81,11 @@ export abstract class BaseConvTranspose extends Layer {
     }
     this.dataFormat = normalizeDataFormat(args.dataFormat, this.className);
     checkStridesWithDilation(this.strides, this.dilationRate);
-    checkUnsupportedNull(this.className, {
-      kernel_regularizer: args.kernelRegularizer,
-      bias_regularizer: args.biasRegularizer,
-      activity_regularizer: args.activityRegularizer,
-      kernel_constraint: args.kernelConstraint,
-      bias_constraint: args.biasConstraint,
-    });
+    this.kernelRegularizer = getRegularizer(args.kernelRegularizer);
+    this.biasRegularizer = getRegularizer(args.biasRegularizer);
+    this.activityRegularizer = getRegularizer(args.activityRegularizer);
+    this.kernelConstraint = getConstraint(args.kernelConstraint);
+    this.biasConstraint = getConstraint(args.biasConstraint);
     this.activation = getActivation(args.activation);
     this.useBias = args.useBias ?? true;
     this.kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorot_uniform');
@@ -102,8 +107,12 @@ export abstract class BaseConvTranspose extends Layer {
       );
     }
     this.computeOutputShape(shape);
-    this.kernel = this.addWeight('kernel', [...this.kernelSize, this.filters, channels], this.kernelInitializer);
-    if (this.useBias) this.bias = this.addWeight('bias', [this.filters], this.biasInitializer);
+    this.kernel = this.addWeight('kernel', [...this.kernelSize, this.filters, channels], this.kernelInitializer, true,
+      { regularizer: this.kernelRegularizer, constraint: this.kernelConstraint });
+    if (this.useBias) {
+      this.bias = this.addWeight('bias', [this.filters], this.biasInitializer, true,
+        { regularizer: this.biasRegularizer, constraint: this.biasConstraint });
+    }
     this.inputSpec = { ndim: this.rank + 2, axes: { [-1]: channels } };
   }
 
@@ -117,7 +126,9 @@ export abstract class BaseConvTranspose extends Layer {
       dilationRate: [this.dilationRate[0], this.dilationRate[1]],
     });
     if (this.bias) y = ops.add(y, this.bias);
-    return this.activation(y);
+    const out = this.activation(y);
+    if (this.activityRegularizer) this.addLoss(this.activityRegularizer.call(out));
+    return out;
   }
 
   /** keras/src/backend/common/backend_utils.py compute_conv_transpose_output_shape, channels last. */
@@ -160,11 +171,11 @@ export abstract class BaseConvTranspose extends Layer {
       use_bias: this.useBias,
       kernel_initializer: serializeInitializer(this.kernelInitializer),
       bias_initializer: serializeInitializer(this.biasInitializer),
-      kernel_regularizer: null,
-      bias_regularizer: null,
-      activity_regularizer: null,
-      kernel_constraint: null,
-      bias_constraint: null,
+      kernel_regularizer: serializeRegularizer(this.kernelRegularizer),
+      bias_regularizer: serializeRegularizer(this.biasRegularizer),
+      activity_regularizer: serializeRegularizer(this.activityRegularizer),
+      kernel_constraint: serializeConstraint(this.kernelConstraint),
+      bias_constraint: serializeConstraint(this.biasConstraint),
     };
   }
 }
@@ -196,11 +207,11 @@ export function convTransposeArgsFromConfig(className: string, config: Record<st
     useBias: c.boolean('use_bias'),
     kernelInitializer: c.initializer('kernel_initializer'),
     biasInitializer: c.initializer('bias_initializer'),
-    kernelRegularizer: c.raw('kernel_regularizer') as null | undefined,
-    biasRegularizer: c.raw('bias_regularizer') as null | undefined,
-    activityRegularizer: c.raw('activity_regularizer') as null | undefined,
-    kernelConstraint: c.raw('kernel_constraint') as null | undefined,
-    biasConstraint: c.raw('bias_constraint') as null | undefined,
+    kernelRegularizer: c.raw('kernel_regularizer') as RegularizerIdentifier | null | undefined,
+    biasRegularizer: c.raw('bias_regularizer') as RegularizerIdentifier | null | undefined,
+    activityRegularizer: c.raw('activity_regularizer') as RegularizerIdentifier | null | undefined,
+    kernelConstraint: c.raw('kernel_constraint') as ConstraintIdentifier | null | undefined,
+    biasConstraint: c.raw('bias_constraint') as ConstraintIdentifier | null | undefined,
   };
   return { filters, kernelSize, args };
 }

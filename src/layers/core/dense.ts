@@ -3,6 +3,8 @@ import { ValueError } from '../../core/errors.js';
 import { getActivation, serializeActivation, type ActivationIdentifier } from '../../activations/index.js';
 import { serializeInitializer, type InitializerIdentifier } from '../../initializers/index.js';
 import * as ops from '../../ops/index.js';
+import { getRegularizer, serializeRegularizer, type Regularizer, type RegularizerIdentifier } from '../../regularizers/index.js';
+import { getConstraint, serializeConstraint, type Constraint, type ConstraintIdentifier } from '../../constraints/index.js';
 import type { Tensor, Variable } from '../../tensor/tensor.js';
 import { Layer, type Kwargs, type LayerArgs, type Shape } from '../layer.js';
 import { baseArgsFromConfig, checkDtype, type Config } from '../config.js';
@@ -12,6 +14,12 @@ export interface DenseArgs extends LayerArgs {
   useBias?: boolean;
   kernelInitializer?: InitializerIdentifier;
   biasInitializer?: InitializerIdentifier;
+  kernelRegularizer?: RegularizerIdentifier | null;
+  biasRegularizer?: RegularizerIdentifier | null;
+  /** A penalty on the layer's output, added to the loss on each call. */
+  activityRegularizer?: RegularizerIdentifier | null;
+  kernelConstraint?: ConstraintIdentifier | null;
+  biasConstraint?: ConstraintIdentifier | null;
 }
 
 export class Dense extends Layer {
@@ -21,6 +29,11 @@ export class Dense extends Layer {
   readonly useBias: boolean;
   readonly kernelInitializer: InitializerIdentifier;
   readonly biasInitializer: InitializerIdentifier;
+  readonly kernelRegularizer: Regularizer | null;
+  readonly biasRegularizer: Regularizer | null;
+  readonly activityRegularizer: Regularizer | null;
+  readonly kernelConstraint: Constraint | null;
+  readonly biasConstraint: Constraint | null;
   kernel: Variable | null = null;
   bias: Variable | null = null;
 
@@ -34,6 +47,11 @@ export class Dense extends Layer {
     this.useBias = args.useBias ?? true;
     this.kernelInitializer = args.kernelInitializer ?? 'glorot_uniform';
     this.biasInitializer = args.biasInitializer ?? 'zeros';
+    this.kernelRegularizer = getRegularizer(args.kernelRegularizer);
+    this.biasRegularizer = getRegularizer(args.biasRegularizer);
+    this.activityRegularizer = getRegularizer(args.activityRegularizer);
+    this.kernelConstraint = getConstraint(args.kernelConstraint);
+    this.biasConstraint = getConstraint(args.biasConstraint);
     this.inputSpec = { minNdim: 2 };
   }
 
@@ -49,6 +67,11 @@ export class Dense extends Layer {
       useBias: (config.use_bias as boolean | undefined) ?? true,
       kernelInitializer: (config.kernel_initializer as InitializerIdentifier | undefined) ?? 'glorot_uniform',
       biasInitializer: (config.bias_initializer as InitializerIdentifier | undefined) ?? 'zeros',
+      kernelRegularizer: config.kernel_regularizer as RegularizerIdentifier | null | undefined,
+      biasRegularizer: config.bias_regularizer as RegularizerIdentifier | null | undefined,
+      activityRegularizer: config.activity_regularizer as RegularizerIdentifier | null | undefined,
+      kernelConstraint: config.kernel_constraint as ConstraintIdentifier | null | undefined,
+      biasConstraint: config.bias_constraint as ConstraintIdentifier | null | undefined,
     });
   }
 
@@ -57,8 +80,12 @@ export class Dense extends Layer {
     if (inputDim === null) {
       throw new ValueError(`Layer "${this.name}" (Dense): the last axis of the input must be known. Received shape: (${inputShape.map((d) => d ?? 'None').join(', ')}).`);
     }
-    this.kernel = this.addWeight('kernel', [inputDim, this.units], this.kernelInitializer);
-    if (this.useBias) this.bias = this.addWeight('bias', [this.units], this.biasInitializer);
+    this.kernel = this.addWeight('kernel', [inputDim, this.units], this.kernelInitializer, true,
+      { regularizer: this.kernelRegularizer, constraint: this.kernelConstraint });
+    if (this.useBias) {
+      this.bias = this.addWeight('bias', [this.units], this.biasInitializer, true,
+        { regularizer: this.biasRegularizer, constraint: this.biasConstraint });
+    }
     this.inputSpec = { minNdim: 2, axes: { [-1]: inputDim } };
   }
 
@@ -66,7 +93,9 @@ export class Dense extends Layer {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     let y = ops.matmul(x, this.kernel!);
     if (this.bias) y = ops.add(y, this.bias);
-    return this.activation(y);
+    const out = this.activation(y);
+    if (this.activityRegularizer) this.addLoss(this.activityRegularizer.call(out));
+    return out;
   }
 
   computeOutputShape(inputShape: Shape | Shape[]): Shape {
@@ -82,11 +111,13 @@ export class Dense extends Layer {
       use_bias: this.useBias,
       kernel_initializer: serializeInitializer(this.kernelInitializer),
       bias_initializer: serializeInitializer(this.biasInitializer),
-      kernel_regularizer: null,
-      bias_regularizer: null,
-      kernel_constraint: null,
-      bias_constraint: null,
+      kernel_regularizer: serializeRegularizer(this.kernelRegularizer),
+      bias_regularizer: serializeRegularizer(this.biasRegularizer),
+      kernel_constraint: serializeConstraint(this.kernelConstraint),
+      bias_constraint: serializeConstraint(this.biasConstraint),
       quantization_config: null,
+      // Keras's base Layer writes activity_regularizer only when one is set.
+      ...(this.activityRegularizer ? { activity_regularizer: serializeRegularizer(this.activityRegularizer) } : {}),
     };
   }
 }

@@ -140,19 +140,32 @@ describe('convolution layer configs', () => {
     assert.equal((layer.getConfig().kernel_initializer as { class_name: string }).class_name, 'HeUniform');
   });
 
-  it('refuses what it cannot honour: another class, other dtypes, regularizers, groups, channels_first', () => {
+  it('refuses what it cannot honour: another class, other dtypes, unknown regularizers, groups, channels_first', () => {
     assert.throws(() => Conv1D.fromConfig({ class_name: 'Conv2D', config: KERAS_3_13_CONV1D }), /given a Conv2D config/);
     assert.throws(() => Conv1D.fromConfig({ ...KERAS_3_13_CONV1D, dtype: 'float16' }), /only dtype float32/);
     assert.throws(() => Conv1D.fromConfig({
       ...KERAS_3_13_CONV1D, dtype: { class_name: 'DTypePolicy', config: { name: 'mixed_float16' } },
     }), /only dtype float32/);
     assert.throws(() => Conv1D.fromConfig({
-      ...KERAS_3_13_CONV1D, kernel_regularizer: { class_name: 'L2', config: { l2: 0.01 } },
-    }), (e: unknown) => e instanceof ValueError && /kernel_regularizer` is not supported yet/.test(e.message));
+      ...KERAS_3_13_CONV1D, kernel_regularizer: { class_name: 'Orthogonal', config: { factor: 0.01 } },
+    }), (e: unknown) => e instanceof ValueError && /Unknown regularizer: 'Orthogonal'/.test(e.message));
     assert.throws(() => Conv1D.fromConfig({ ...KERAS_3_13_CONV1D, groups: 2 }), /only groups=1/);
     assert.throws(() => Conv2D.fromConfig({ filters: 2, kernel_size: [2, 2], data_format: 'channels_first' }), /channels_first/);
     assert.throws(() => Conv2DTranspose.fromConfig({ filters: 2, kernel_size: [2, 2], groups: 2 }), /only groups=1/);
     assert.throws(() => Conv1D.fromConfig({ kernel_size: [2] }), /needs `filters` and `kernel_size`/);
     assert.throws(() => Conv1D.fromConfig({ ...KERAS_3_13_CONV1D, lora_rank: 4 }), /lora_rank/);
+  });
+
+  it('round-trips regularizers and constraints as Keras writes them', () => {
+    const l2 = { module: 'keras.regularizers', class_name: 'L2', config: { l2: 0.01 }, registered_name: null };
+    const maxNorm = { module: 'keras.constraints', class_name: 'MaxNorm', config: { max_value: 2, axis: 0 }, registered_name: null };
+    const layer = Conv1D.fromConfig({ ...KERAS_3_13_CONV1D, kernel_regularizer: l2, activity_regularizer: l2, kernel_constraint: maxNorm });
+    const config = layer.getConfig();
+    assert.deepEqual(config.kernel_regularizer, l2);
+    assert.deepEqual(config.activity_regularizer, l2);
+    assert.deepEqual(config.kernel_constraint, maxNorm);
+    assert.equal(config.bias_regularizer, null);
+    assert.deepEqual(Conv2DTranspose.fromConfig({ filters: 2, kernel_size: [2, 2], bias_constraint: 'non_neg' }).getConfig().bias_constraint,
+      { module: 'keras.constraints', class_name: 'NonNeg', config: {}, registered_name: null });
   });
 });

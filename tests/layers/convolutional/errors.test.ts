@@ -128,9 +128,10 @@ describe('invalid arguments are refused in the constructor, as Keras does', () =
     assert.deepEqual(new Conv2DTranspose(2, 3, { strides: 2, outputPadding: 0 }).outputPadding, [0, 0]);
   });
 
-  it('unknown activations and initializers, and regularizers (not supported yet), are refused', () => {
+  it('unknown activations, initializers, regularizers and constraints are refused', () => {
     throwsWith(() => new Conv1D(2, 3, { activation: 'relu7' }), ValueError, ["Unknown activation function 'relu7'"]);
     throwsWith(() => new Conv1D(2, 3, { kernelInitializer: 'glorot' }), ValueError, ["Unknown initializer: 'glorot'"]);
-    throwsWith(() => new Conv1D(2, 3, { kernelRegularizer: 'l2' as unknown as null }), ValueError, ['`kernel_regularizer` is not supported yet']);
+    throwsWith(() => new Conv1D(2, 3, { kernelRegularizer: 'l3' }), ValueError, ["Unknown regularizer: 'l3'"]);
+    throwsWith(() => new Conv1D(2, 3, { kernelConstraint: 'max' }), ValueError, ["Unknown constraint: 'max'"]);
   });
 });
