@@ -6,6 +6,7 @@ export {
 } from './elementwise.js';
 export { sum, mean, max, min, argmax } from './reduce.js';
 export { matmul } from './linalg.js';
+export { gather } from './gather.js';
 export {
   reshape, transpose, slice, pad, concatenate, expandDims, squeeze, stack, split, take, reverse, broadcastTo,
 } from './movement.js';
