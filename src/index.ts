@@ -29,4 +29,5 @@ export { resetNames as clearSession } from './layers/naming.js';
 export { plotModel, plotHistory } from './plot/index.js';
 export { modelFromConfig as modelFromJSON } from './models/fromConfig.js';
 export { loadModel, saveModel, loadWeights, saveWeights, modelToJSON, type LoadOptions } from './io/index.js';
+export { exportC } from './export/c/index.js';
 export { exportOnnx } from './export/onnx/index.js';

@@ -6,8 +6,8 @@
  *   kerats plot model.json -o model.svg
  * Bad input ends with one line on stderr and exit code 1, never a stack trace.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { explainLayer, formatExplanation, layers, modelFromJSON, plotModel } from '../index.js';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { exportC, explainLayer, formatExplanation, layers, loadModel, loadWeights, modelFromJSON, plotModel, type Model } from '../index.js';
 import { getLayerClass } from '../layers/registry.js';
 import { BASE_KEYWORDS, callToConfig, parseCall } from './parseCall.js';
 
@@ -16,6 +16,8 @@ const USAGE = `Usage:
       e.g. kerats explain "Conv1D(32, 5, strides=2, padding='same')" --input 128,1
   kerats summary <model.json>                                   summary with explanations of a Keras model.to_json() file
   kerats plot <model.json> [-o model.svg] [--rankdir TB|LR]     the layer graph as SVG (stdout without -o)
+  kerats export-c <model.keras|model.h5> -o <dir> [--name NAME]   C99 for microcontrollers: <dir>/NAME.h and NAME.c
+  kerats export-c <model.json> <weights.h5> -o <dir> [--name NAME]
   kerats help`;
 
 /** An error the user caused: printed as one line, exit code 1. */
@@ -112,10 +114,39 @@ function plotCommand(args: string[], out: (s: string) => void): void {
   out(`Wrote ${output}`);
 }
 
+/** A Keras file (.keras, .h5), or a model.json with its weights file. */
+async function loadModelFiles(paths: string[]): Promise<Model> {
+  for (const p of paths) if (!existsSync(p)) throw new UsageError(`No such file: ${p}`);
+  if (paths.length === 1) return loadModel(paths[0]);
+  const model = readModelFile(paths[0]);
+  await loadWeights(model, paths[1]);
+  return model;
+}
+
+async function exportCCommand(args: string[], out: (s: string) => void): Promise<void> {
+  const usage = 'Usage: kerats export-c model.keras -o out/ [--name NAME], or kerats export-c model.json model.weights.h5 -o out/';
+  const dir = takeOption(args, ['-o', '--output']);
+  const nameOption = takeOption(args, ['--name']);
+  if (dir === undefined) throw new UsageError(`export-c needs an output folder: -o out/. ${usage}`);
+  const paths = args.length === 2 ? onlyPositional(args, 2, usage) : onlyPositional(args, 1, usage);
+  const model = await loadModelFiles(paths);
+  const name = nameOption ?? (model.name.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(?=[0-9])/, '_') || 'model');
+  const { files, scratchFloats } = exportC(model, { name, dir });
+  out(`Wrote ${files!.header} and ${files!.source} (${model.countParams()} weights, ${scratchFloats * 4} bytes of scratch RAM).`);
+}
+
 /** Runs one command; returns the exit code. Output and errors go through the given writers (tests use them). */
 export function run(argv: string[], out: (s: string) => void = (s) => process.stdout.write(`${s}\n`),
-  err: (s: string) => void = (s) => process.stderr.write(`${s}\n`)): number {
+  err: (s: string) => void = (s) => process.stderr.write(`${s}\n`)): number | Promise<number> {
   const [command, ...rest] = argv;
+  const fail = (e: unknown): number => {
+    // Library errors carry "Fix:" lines; they stay, joined onto the one line.
+    const message = e instanceof Error ? e.message : String(e);
+    err(`kerats ${command}: ${message.split('\n').map((l) => l.trim()).filter(Boolean).join(' ')}`);
+    return 1;
+  };
+  // Commands that read Keras files are asynchronous (loadModel is); the others stay synchronous.
+  if (command === 'export-c') return exportCCommand(rest, out).then(() => 0, fail);
   try {
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       out(USAGE);
@@ -124,16 +155,15 @@ export function run(argv: string[], out: (s: string) => void = (s) => process.st
     if (command === 'explain') explainCommand(rest, out);
     else if (command === 'summary') summaryCommand(rest, out);
     else if (command === 'plot') plotCommand(rest, out);
-    else throw new UsageError(`Unknown command '${command}'. Commands: explain, summary, plot, help.`);
+    else throw new UsageError(`Unknown command '${command}'. Commands: explain, summary, plot, export-c, help.`);
     return 0;
   } catch (e) {
-    // Library errors carry "Fix:" lines; they stay, joined onto the one line.
-    const message = e instanceof Error ? e.message : String(e);
-    err(`kerats ${command}: ${message.split('\n').map((l) => l.trim()).filter(Boolean).join(' ')}`);
-    return 1;
+    return fail(e);
   }
 }
 
 // Run only as the program, not when a test imports run().
 const invoked = process.argv[1] ?? '';
-if (/(^|[\\/])(main\.[cm]?[jt]s|kerats)$/.test(invoked)) process.exitCode = run(process.argv.slice(2));
+if (/(^|[\\/])(main\.[cm]?[jt]s|kerats)$/.test(invoked)) {
+  void Promise.resolve(run(process.argv.slice(2))).then((code) => { process.exitCode = code; });
+}
