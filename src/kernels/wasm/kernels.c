@@ -1,0 +1,361 @@
+/*
+ * WebAssembly SIMD (128-bit) kernels for kerats: a blocked GEMM and 2-D convolution built on it.
+ * Build with scripts/build-wasm.sh (clang --target=wasm32 -msimd128); the bindings are in index.ts.
+ *
+ * Memory: the module exports its own memory. Static packing buffers live in .bss; everything above
+ * __heap_base belongs to the JavaScript side, which places inputs, outputs and scratch there.
+ * Every entry point takes pointers plus one params struct (int32 fields), never long argument lists.
+ *
+ * GEMM follows the BLIS layout (Van Zee & van de Geijn, "BLIS: A Framework for Rapidly Instantiating
+ * BLAS Functionality", 2015): B is packed into KC x NR micro-panels, A into MR x KC micro-panels, and
+ * an MR x NR register-blocked micro-kernel accumulates C += A * B. Strided packing absorbs transposes.
+ */
+#include <wasm_simd128.h>
+
+/* Block sizes (overridable with -D for tuning runs; bench/NOTES.md entry 2 has the measurements). */
+#ifndef MR
+#define MR 4
+#endif
+#ifndef NR
+#define NR 8
+#endif
+#ifndef KC
+#define KC 256
+#endif
+#ifndef MC
+#define MC 128
+#endif
+#ifndef NC
+#define NC 2048
+#endif
+
+static float packA[MC * KC] __attribute__((aligned(16)));
+static float packB[KC * NC] __attribute__((aligned(16)));
+
+static inline int imin(int a, int b) { return a < b ? a : b; }
+
+/*
+ * C (m x n, row stride ldc) = A (m x k) * B (k x n), or C += A * B when `accumulate`;
+ * A(i,p) = a[i*aRow + p*aCol], B(p,j) = b[p*bRow + j*bCol].
+ */
+typedef struct {
+  int m, n, k;
+  int aRow, aCol, bRow, bCol;
+  int ldc;
+  int accumulate;
+} GemmParams;
+
+static void pack_b(int kc, int nc, const float *b, int bRow, int bCol, float *dst) {
+  for (int j0 = 0; j0 < nc; j0 += NR, dst += NR * kc) {
+    const int nr = imin(NR, nc - j0);
+    if (bCol == 1 && nr == NR) {
+      const float *src = b + j0;
+      for (int p = 0; p < kc; p++, src += bRow) {
+        wasm_v128_store(dst + p * NR, wasm_v128_load(src));
+        wasm_v128_store(dst + p * NR + 4, wasm_v128_load(src + 4));
+      }
+    } else {
+      for (int jj = 0; jj < NR; jj++) {
+        if (jj < nr) {
+          const float *src = b + (j0 + jj) * bCol;
+          for (int p = 0; p < kc; p++) dst[p * NR + jj] = src[p * bRow];
+        } else {
+          for (int p = 0; p < kc; p++) dst[p * NR + jj] = 0.0f;
+        }
+      }
+    }
+  }
+}
+
+static void pack_a(int mc, int kc, const float *a, int aRow, int aCol, float *dst) {
+  for (int i0 = 0; i0 < mc; i0 += MR, dst += MR * kc) {
+    const int mr = imin(MR, mc - i0);
+    if (aRow == 1 && mr == MR) {
+      const float *src = a + i0;
+      for (int p = 0; p < kc; p++, src += aCol) wasm_v128_store(dst + p * MR, wasm_v128_load(src));
+    } else {
+      for (int ii = 0; ii < MR; ii++) {
+        if (ii < mr) {
+          const float *src = a + (i0 + ii) * aRow;
+          for (int p = 0; p < kc; p++) dst[p * MR + ii] = src[p * aCol];
+        } else {
+          for (int p = 0; p < kc; p++) dst[p * MR + ii] = 0.0f;
+        }
+      }
+    }
+  }
+}
+
+/* The MR x NR micro-kernel: MR*NR/4 accumulators stay in registers across the whole kc loop. */
+static void micro_kernel(int kc, const float *restrict a, const float *restrict b, float *c, int ldc, int mr, int nr,
+                         int add) {
+  v128_t acc[MR][NR / 4];
+#pragma unroll
+  for (int i = 0; i < MR; i++)
+#pragma unroll
+    for (int j = 0; j < NR / 4; j++) acc[i][j] = wasm_f32x4_splat(0.0f);
+  for (int p = 0; p < kc; p++, a += MR, b += NR) {
+    v128_t bv[NR / 4];
+#pragma unroll
+    for (int j = 0; j < NR / 4; j++) bv[j] = wasm_v128_load(b + 4 * j);
+#pragma unroll
+    for (int i = 0; i < MR; i++) {
+      const v128_t av = wasm_v128_load32_splat(a + i);
+#pragma unroll
+      for (int j = 0; j < NR / 4; j++) acc[i][j] = wasm_f32x4_add(acc[i][j], wasm_f32x4_mul(av, bv[j]));
+    }
+  }
+  if (mr == MR && nr == NR) {
+#pragma unroll
+    for (int i = 0; i < MR; i++)
+#pragma unroll
+      for (int j = 0; j < NR / 4; j++) {
+        float *cp = c + i * ldc + 4 * j;
+        wasm_v128_store(cp, add ? wasm_f32x4_add(wasm_v128_load(cp), acc[i][j]) : acc[i][j]);
+      }
+  } else {
+    float tmp[MR * NR] __attribute__((aligned(16)));
+#pragma unroll
+    for (int i = 0; i < MR; i++)
+#pragma unroll
+      for (int j = 0; j < NR / 4; j++) wasm_v128_store(tmp + i * NR + 4 * j, acc[i][j]);
+    for (int i = 0; i < mr; i++)
+      for (int j = 0; j < nr; j++) c[i * ldc + j] = (add ? c[i * ldc + j] : 0.0f) + tmp[i * NR + j];
+  }
+}
+
+static void gemm(const float *a, const float *b, float *c, const GemmParams *g) {
+  if (g->k == 0) {
+    if (!g->accumulate)
+      for (int i = 0; i < g->m; i++) __builtin_memset(c + i * g->ldc, 0, (unsigned long)g->n * sizeof(float));
+    return;
+  }
+  for (int jc = 0; jc < g->n; jc += NC) {
+    const int nc = imin(NC, g->n - jc);
+    for (int pc = 0; pc < g->k; pc += KC) {
+      const int kc = imin(KC, g->k - pc);
+      pack_b(kc, nc, b + pc * g->bRow + jc * g->bCol, g->bRow, g->bCol, packB);
+      for (int ic = 0; ic < g->m; ic += MC) {
+        const int mc = imin(MC, g->m - ic);
+        pack_a(mc, kc, a + ic * g->aRow + pc * g->aCol, g->aRow, g->aCol, packA);
+        for (int jr = 0; jr < nc; jr += NR)
+          for (int ir = 0; ir < mc; ir += MR)
+            micro_kernel(kc, packA + ir * kc, packB + jr * kc, c + (ic + ir) * g->ldc + jc + jr, g->ldc,
+                         imin(MR, mc - ir), imin(NR, nc - jr), pc > 0 || g->accumulate);
+      }
+    }
+  }
+}
+
+/* Mirrors Backend.matmul: a (batch, m, k) or its transpose, b (bBatch, k, n) or its transpose, bBatch 1 broadcasts. */
+typedef struct {
+  int batch, m, k, n;
+  int transposeA, transposeB, bBatch;
+} MatmulParams;
+
+__attribute__((export_name("matmul")))
+void matmul(const float *a, const float *b, float *y, const MatmulParams *p) {
+  const int m = p->m, k = p->k, n = p->n;
+  GemmParams g = {
+    .m = m, .n = n, .k = k,
+    .aRow = p->transposeA ? 1 : k, .aCol = p->transposeA ? m : 1,
+    .bRow = p->transposeB ? 1 : n, .bCol = p->transposeB ? k : 1,
+    .ldc = n, .accumulate = 0,
+  };
+  /* With a shared B and row-major A, the batches stack into one tall GEMM and B is packed once. */
+  if (p->bBatch == 1 && !p->transposeA) {
+    g.m = p->batch * m;
+    gemm(a, b, y, &g);
+    return;
+  }
+  for (int bi = 0; bi < p->batch; bi++) {
+    const float *bp = b + (p->bBatch == 1 ? 0 : bi) * k * n;
+    gemm(a + bi * m * k, bp, y + bi * m * n, &g);
+  }
+}
+
+/* Mirrors Backend Conv2DParams (NHWC, filter (kH, kW, C_in, C_out)), plus the im2col chunk height. */
+typedef struct {
+  int batch, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels;
+  int kernelHeight, kernelWidth, strideHeight, strideWidth, dilationHeight, dilationWidth, padTop, padLeft;
+  int chunkRows; /* rows of the (batch*outH*outW, kH*kW*C_in) patch matrix built at a time in `col` */
+} ConvParams;
+
+static int is_pointwise(const ConvParams *p) {
+  return p->kernelHeight == 1 && p->kernelWidth == 1 && p->strideHeight == 1 && p->strideWidth == 1 &&
+         p->padTop == 0 && p->padLeft == 0 && p->outHeight == p->inHeight && p->outWidth == p->inWidth;
+}
+
+/* Patch rows [r0, r0+rows) of x into col (rows, kH*kW*C); out-of-range taps read as zero. */
+static void im2col(const ConvParams *p, const float *x, int r0, int rows, float *col) {
+  const int C = p->inChannels, K = p->kernelHeight * p->kernelWidth * C, OW = p->outWidth, OHW = p->outHeight * OW;
+  for (int r = 0; r < rows; r++) {
+    const int row = r0 + r, n = row / OHW, oh = (row % OHW) / OW, ow = row % OW;
+    float *dst = col + r * K;
+    for (int kh = 0; kh < p->kernelHeight; kh++) {
+      const int ih = oh * p->strideHeight - p->padTop + kh * p->dilationHeight;
+      for (int kw = 0; kw < p->kernelWidth; kw++, dst += C) {
+        const int iw = ow * p->strideWidth - p->padLeft + kw * p->dilationWidth;
+        if (ih < 0 || ih >= p->inHeight || iw < 0 || iw >= p->inWidth) {
+          int c = 0;
+          for (; c + 4 <= C; c += 4) wasm_v128_store(dst + c, wasm_f32x4_splat(0.0f));
+          for (; c < C; c++) dst[c] = 0.0f;
+        } else {
+          const float *src = x + ((n * p->inHeight + ih) * p->inWidth + iw) * C;
+          int c = 0;
+          for (; c + 4 <= C; c += 4) wasm_v128_store(dst + c, wasm_v128_load(src + c));
+          for (; c < C; c++) dst[c] = src[c];
+        }
+      }
+    }
+  }
+}
+
+/* The adjoint of im2col: adds each patch row of dcol back onto the input positions it was read from. */
+static void col2im(const ConvParams *p, const float *dcol, int r0, int rows, float *dx) {
+  const int C = p->inChannels, K = p->kernelHeight * p->kernelWidth * C, OW = p->outWidth, OHW = p->outHeight * OW;
+  for (int r = 0; r < rows; r++) {
+    const int row = r0 + r, n = row / OHW, oh = (row % OHW) / OW, ow = row % OW;
+    const float *src = dcol + r * K;
+    for (int kh = 0; kh < p->kernelHeight; kh++) {
+      const int ih = oh * p->strideHeight - p->padTop + kh * p->dilationHeight;
+      for (int kw = 0; kw < p->kernelWidth; kw++, src += C) {
+        const int iw = ow * p->strideWidth - p->padLeft + kw * p->dilationWidth;
+        if (ih < 0 || ih >= p->inHeight || iw < 0 || iw >= p->inWidth) continue;
+        float *dst = dx + ((n * p->inHeight + ih) * p->inWidth + iw) * C;
+        int c = 0;
+        for (; c + 4 <= C; c += 4) wasm_v128_store(dst + c, wasm_f32x4_add(wasm_v128_load(dst + c), wasm_v128_load(src + c)));
+        for (; c < C; c++) dst[c] += src[c];
+      }
+    }
+  }
+}
+
+/*
+ * Direct forward convolution, vectorised over output channels: no patch matrix and no packing, which
+ * wins when K = kH*kW*C_in is small (<= 16) and the GEMM's per-tile overhead is not amortised.
+ * Measured (bench/NOTES.md, 2026-11-28): 1.3-1.8x faster than im2col+GEMM on the seed deconv net's
+ * shapes (K 4-16, C_out 2-4), tied on MNIST conv1 (K 9, C_out 32), 1.2x slower on MNIST conv2 (K 288).
+ */
+static void conv2d_direct(const float *x, const float *w, float *y, const ConvParams *p) {
+  const int C = p->inChannels, CO = p->outChannels;
+  for (int n = 0; n < p->batch; n++)
+    for (int oh = 0; oh < p->outHeight; oh++)
+      for (int ow = 0; ow < p->outWidth; ow++) {
+        float *yo = y + ((n * p->outHeight + oh) * p->outWidth + ow) * CO;
+        int co = 0;
+        for (; co < CO; co += 16) {
+          const int wide = CO - co >= 16;
+          v128_t acc0 = wasm_f32x4_splat(0.0f), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+          float tail[16] __attribute__((aligned(16))) = {0};
+          for (int kh = 0; kh < p->kernelHeight; kh++) {
+            const int ih = oh * p->strideHeight - p->padTop + kh * p->dilationHeight;
+            if (ih < 0 || ih >= p->inHeight) continue;
+            for (int kw = 0; kw < p->kernelWidth; kw++) {
+              const int iw = ow * p->strideWidth - p->padLeft + kw * p->dilationWidth;
+              if (iw < 0 || iw >= p->inWidth) continue;
+              const float *xo = x + ((n * p->inHeight + ih) * p->inWidth + iw) * C;
+              const float *wo = w + (kh * p->kernelWidth + kw) * C * CO + co;
+              if (wide) {
+                for (int ci = 0; ci < C; ci++, wo += CO) {
+                  const v128_t xv = wasm_v128_load32_splat(xo + ci);
+                  acc0 = wasm_f32x4_add(acc0, wasm_f32x4_mul(xv, wasm_v128_load(wo)));
+                  acc1 = wasm_f32x4_add(acc1, wasm_f32x4_mul(xv, wasm_v128_load(wo + 4)));
+                  acc2 = wasm_f32x4_add(acc2, wasm_f32x4_mul(xv, wasm_v128_load(wo + 8)));
+                  acc3 = wasm_f32x4_add(acc3, wasm_f32x4_mul(xv, wasm_v128_load(wo + 12)));
+                }
+              } else {
+                for (int ci = 0; ci < C; ci++, wo += CO)
+                  for (int j = 0; j < CO - co; j++) tail[j] += xo[ci] * wo[j];
+              }
+            }
+          }
+          if (wide) {
+            wasm_v128_store(yo + co, acc0);
+            wasm_v128_store(yo + co + 4, acc1);
+            wasm_v128_store(yo + co + 8, acc2);
+            wasm_v128_store(yo + co + 12, acc3);
+          } else {
+            for (int j = 0; j < CO - co; j++) yo[co + j] = tail[j];
+          }
+        }
+      }
+}
+
+/* y (rows, C_out) = patches (rows, K) * filter (K, C_out), chunk by chunk; direct when K is tiny. */
+__attribute__((export_name("conv2d")))
+void conv2d(const float *x, const float *w, float *y, float *col, const ConvParams *p) {
+  const int K = p->kernelHeight * p->kernelWidth * p->inChannels, CO = p->outChannels;
+  const int M = p->batch * p->outHeight * p->outWidth;
+  if (K <= 16) {
+    conv2d_direct(x, w, y, p);
+    return;
+  }
+  if (is_pointwise(p)) {
+    GemmParams g = { .m = M, .n = CO, .k = K, .aRow = K, .aCol = 1, .bRow = CO, .bCol = 1, .ldc = CO };
+    gemm(x, w, y, &g);
+    return;
+  }
+  for (int r0 = 0; r0 < M; r0 += p->chunkRows) {
+    const int rows = imin(p->chunkRows, M - r0);
+    im2col(p, x, r0, rows, col);
+    GemmParams g = { .m = rows, .n = CO, .k = K, .aRow = K, .aCol = 1, .bRow = CO, .bCol = 1, .ldc = CO };
+    gemm(col, w, y + r0 * CO, &g);
+  }
+}
+
+/* dpatches (rows, K) = dy (rows, C_out) * filter^T, then col2im onto dx. */
+__attribute__((export_name("conv2dBackpropInput")))
+void conv2dBackpropInput(const float *dy, const float *w, float *dx, float *col, const ConvParams *p) {
+  const int K = p->kernelHeight * p->kernelWidth * p->inChannels, CO = p->outChannels;
+  const int M = p->batch * p->outHeight * p->outWidth;
+  if (is_pointwise(p)) {
+    GemmParams g = { .m = M, .n = K, .k = CO, .aRow = CO, .aCol = 1, .bRow = 1, .bCol = CO, .ldc = K };
+    gemm(dy, w, dx, &g);
+    return;
+  }
+  __builtin_memset(dx, 0, (unsigned long)p->batch * p->inHeight * p->inWidth * p->inChannels * sizeof(float));
+  for (int r0 = 0; r0 < M; r0 += p->chunkRows) {
+    const int rows = imin(p->chunkRows, M - r0);
+    GemmParams g = { .m = rows, .n = K, .k = CO, .aRow = CO, .aCol = 1, .bRow = 1, .bCol = CO, .ldc = K };
+    gemm(dy + r0 * CO, w, col, &g);
+    col2im(p, col, r0, rows, dx);
+  }
+}
+
+/* dfilter (K, C_out) += patches^T (K, rows) * dy (rows, C_out), summed over chunks. */
+__attribute__((export_name("conv2dBackpropFilter")))
+void conv2dBackpropFilter(const float *x, const float *dy, float *dw, float *col, const ConvParams *p) {
+  const int K = p->kernelHeight * p->kernelWidth * p->inChannels, CO = p->outChannels;
+  const int M = p->batch * p->outHeight * p->outWidth;
+  if (is_pointwise(p)) {
+    GemmParams g = { .m = K, .n = CO, .k = M, .aRow = 1, .aCol = K, .bRow = CO, .bCol = 1, .ldc = CO };
+    gemm(x, dy, dw, &g);
+    return;
+  }
+  for (int r0 = 0; r0 < M; r0 += p->chunkRows) {
+    const int rows = imin(p->chunkRows, M - r0);
+    im2col(p, x, r0, rows, col);
+    GemmParams g = { .m = K, .n = CO, .k = rows, .aRow = 1, .aCol = K, .bRow = CO, .bCol = 1, .ldc = CO, .accumulate = r0 > 0 };
+    gemm(col, dy + r0 * CO, dw, &g);
+  }
+}
+
+/* y = a op b elementwise on equal shapes; op 0 add, 1 sub, 2 mul (Backend.binary without broadcasting). */
+__attribute__((export_name("binarySameShape")))
+void binarySameShape(const float *a, const float *b, float *y, int n, int op) {
+  int i = 0;
+  switch (op) {
+    case 0:
+      for (; i + 4 <= n; i += 4) wasm_v128_store(y + i, wasm_f32x4_add(wasm_v128_load(a + i), wasm_v128_load(b + i)));
+      for (; i < n; i++) y[i] = a[i] + b[i];
+      break;
+    case 1:
+      for (; i + 4 <= n; i += 4) wasm_v128_store(y + i, wasm_f32x4_sub(wasm_v128_load(a + i), wasm_v128_load(b + i)));
+      for (; i < n; i++) y[i] = a[i] - b[i];
+      break;
+    default:
+      for (; i + 4 <= n; i += 4) wasm_v128_store(y + i, wasm_f32x4_mul(wasm_v128_load(a + i), wasm_v128_load(b + i)));
+      for (; i < n; i++) y[i] = a[i] * b[i];
+  }
+}
