@@ -36,6 +36,12 @@ describe('examples answer the seed questions', { concurrency: 2 }, () => {
     assert.match(out, /kernel shape \(5, 45, 32\) = 7200 weights/);
     assert.match(out, /kernel shape \(5, 5, 1, 32\) = 800 weights/);
   });
+  it('seed 3, end to end: a Conv1D classifier on 45x45 inputs exported to C gives the same outputs', async () => {
+    const out = await example('seed-3-cortex-m4.mjs', { EPOCHS: '2' });
+    const [, diff] = out.match(/max difference ([\d.e+-]+)/) ?? [];
+    assert.ok(Number(diff) < 1e-5, `C vs predict: ${diff}`);
+    assert.match(out, /accuracy [\d.]+ -> [\d.]+/);
+  });
   it('seed 4: the keypoint MLP has 6,130 params and its validation MAE falls', async () => {
     const out = await example('seed-4-keypoints-mlp.mjs', { EPOCHS: '3' });
     assert.match(out, /Total params: 6,130/);
