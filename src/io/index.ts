@@ -157,24 +157,14 @@ export async function loadWeights(model: Model, pathOrBytes: string | Uint8Array
 /** Keras's `model.to_json()` as an object: {module, class_name, config, registered_name, build_config}. */
 export function modelToConfig(model: Model): Json {
   if (!(model instanceof Model)) throw new ValueError('modelToJSON expects a kerats Model.');
-  model.ensureBuilt();
-  const sequential = model instanceof Sequential;
-  const config = model.getConfig();
-  const out: Json = {
-    module: sequential ? 'keras' : 'keras.src.models.functional',
-    class_name: sequential ? 'Sequential' : 'Functional',
-    config,
-    registered_name: sequential ? null : 'Functional',
-  };
-  const shapes = model.inputs.map((t) => t.shape);
-  out.build_config = { input_shape: shapes.length === 1 ? shapes[0] : shapes };
-  return out;
+  return model.toKerasConfig() as Json;
 }
 
 /** Keras's `model.to_json()`: the architecture as JSON text (read back with modelFromJSON). */
 export function modelToJSON(model: Model): string {
   return JSON.stringify(modelToConfig(model));
 }
+
 
 function kerasDate(d: Date): string {
   const p = (n: number) => String(n).padStart(2, '0');

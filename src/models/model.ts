@@ -223,6 +223,45 @@ export class Model extends Layer implements TrainableModel {
     };
   }
 
+  /** Keras's `to_json()` as an object: {module, class_name, config, registered_name, build_config}. */
+  toKerasConfig(): Record<string, unknown> {
+    this.ensureBuilt();
+    const sequential = this.className === 'Sequential';
+    const shapes = this.inputTensors.map((t) => t.shape);
+    return {
+      module: sequential ? 'keras' : 'keras.src.models.functional',
+      class_name: sequential ? 'Sequential' : 'Functional',
+      config: this.getConfig(),
+      registered_name: sequential ? null : 'Functional',
+      build_config: { input_shape: shapes.length === 1 ? shapes[0] : shapes },
+    };
+  }
+
+  /** Keras's `model.to_json()`: the architecture as JSON text (read back with `modelFromJSON`). */
+  toJSON(): string {
+    return JSON.stringify(this.toKerasConfig());
+  }
+
+  // ---- files (src/io does the work; imported on first use so models stay free of file formats) ----
+
+  /** Keras's `model.save(path)`: a `.keras` file Python Keras can load. Returns the bytes. */
+  async save(path?: string): Promise<Uint8Array> {
+    const io = await import('../io/index.js');
+    return io.saveModel(this, path);
+  }
+
+  /** Keras's `model.save_weights(path)`: a Keras 3 `.weights.h5` file. Returns the bytes. */
+  async saveWeights(path?: string): Promise<Uint8Array> {
+    const io = await import('../io/index.js');
+    return io.saveWeights(this, path);
+  }
+
+  /** Keras's `model.load_weights(path)`: `.weights.h5`, legacy `save_weights` files, or the weights of a `.keras`/`.h5` model. */
+  async loadWeights(pathOrBytes: string | Uint8Array): Promise<void> {
+    const io = await import('../io/index.js');
+    return io.loadWeights(this, pathOrBytes);
+  }
+
   // ---- training (the loop lives in src/training) ----
 
   private requireTrainer(what: string): Trainer {
