@@ -42,6 +42,18 @@ describe('examples answer the seed questions', { concurrency: 2 }, () => {
     assert.ok(Number(diff) < 1e-5, `C vs predict: ${diff}`);
     assert.match(out, /accuracy [\d.]+ -> [\d.]+/);
   });
+  it('an LSTM learns to continue a sine wave (validation MAE falls)', async () => {
+    const out = await example('lstm-sequence.mjs', { EPOCHS: '3' });
+    assert.match(out, /lstm \(LSTM\)\s+\(None, 16\)\s+1152/);
+    const [, first, last] = out.match(/val_mae: ([\d.]+) after epoch 1 -> ([\d.]+)/) ?? [];
+    assert.ok(Number(last) < Number(first), `val_mae ${first} -> ${last}`);
+  });
+  it('a two-output model trains with per-output losses, loss weights and metrics', async () => {
+    const out = await example('two-outputs-training.mjs', { EPOCHS: '2' });
+    assert.match(out, /History keys: loss, matrix_loss, array_loss, array_mae, val_loss, val_matrix_loss, val_array_loss, val_array_mae/);
+    const [, first, last] = out.match(/loss ([\d.]+) -> ([\d.]+)/) ?? [];
+    assert.ok(Number(last) < Number(first), `loss ${first} -> ${last}`);
+  });
   it('seed 4: the keypoint MLP has 6,130 params and its validation MAE falls', async () => {
     const out = await example('seed-4-keypoints-mlp.mjs', { EPOCHS: '3' });
     assert.match(out, /Total params: 6,130/);
