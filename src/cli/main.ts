@@ -14,8 +14,8 @@ import { BASE_KEYWORDS, callToConfig, parseCall } from './parseCall.js';
 const USAGE = `Usage:
   kerats explain "<Layer call, as in Python>" [--input <shape>]   how a layer's output shape and parameter count follow
       e.g. kerats explain "Conv1D(32, 5, strides=2, padding='same')" --input 128,1
-  kerats summary <model.json>                                   summary with explanations of a Keras model.to_json() file
-  kerats plot <model.json> [-o model.svg] [--rankdir TB|LR]     the layer graph as SVG (stdout without -o)
+  kerats summary <model.keras|model.h5|model.json>             summary with explanations (model.json: Keras to_json())
+  kerats plot <model.keras|.h5|.json> [-o model.svg] [--rankdir TB|LR]   the layer graph as SVG
   kerats export-c <model.keras|model.h5> -o <dir> [--name NAME]   C99 for microcontrollers: <dir>/NAME.h and NAME.c
   kerats export-c <model.json> <weights.h5> -o <dir> [--name NAME]
   kerats help`;
@@ -77,7 +77,7 @@ function explainCommand(args: string[], out: (s: string) => void): void {
   out(formatExplanation(explainLayer(layer, shape)));
 }
 
-function readModelFile(path: string) {
+function readModelFile(path: string): Model {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -85,23 +85,29 @@ function readModelFile(path: string) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new UsageError(code === 'ENOENT' ? `No such file: ${path}` : `Cannot read ${path}: ${(e as Error).message}`);
   }
-  if (text.startsWith('PK')) {
-    throw new UsageError(`${path} is a zip archive (a .keras file): extract its config first, e.g. unzip -p ${path} config.json > model.json.`);
-  }
   return modelFromJSON(text);
 }
 
-function summaryCommand(args: string[], out: (s: string) => void): void {
-  const [path] = onlyPositional(args, 1, 'Usage: kerats summary model.json');
-  readModelFile(path).summary({ explain: true, printFn: out });
+/** A model from a Keras file (.keras zip or HDF5 .h5, told by their first bytes) or a model.json (architecture only). */
+async function readAnyModel(path: string): Promise<Model> {
+  if (!existsSync(path)) throw new UsageError(`No such file: ${path}`);
+  const head = readFileSync(path).subarray(0, 8);
+  const isZip = head[0] === 0x50 && head[1] === 0x4b;
+  const isHdf5 = head[0] === 0x89 && head[1] === 0x48 && head[2] === 0x44 && head[3] === 0x46;
+  return isZip || isHdf5 ? loadModel(path) : readModelFile(path);
 }
 
-function plotCommand(args: string[], out: (s: string) => void): void {
+async function summaryCommand(args: string[], out: (s: string) => void): Promise<void> {
+  const [path] = onlyPositional(args, 1, 'Usage: kerats summary model.json|model.keras|model.h5');
+  (await readAnyModel(path)).summary({ explain: true, printFn: out });
+}
+
+async function plotCommand(args: string[], out: (s: string) => void): Promise<void> {
   const output = takeOption(args, ['-o', '--output']);
   const rankdir = takeOption(args, ['--rankdir']);
   if (rankdir !== undefined && rankdir !== 'TB' && rankdir !== 'LR') throw new UsageError(`--rankdir is TB or LR. Received: ${rankdir}.`);
   const [path] = onlyPositional(args, 1, 'Usage: kerats plot model.json -o model.svg');
-  const svg = plotModel(readModelFile(path), { showShapes: true, rankdir: rankdir as 'TB' | 'LR' | undefined });
+  const svg = plotModel(await readAnyModel(path), { showShapes: true, rankdir: rankdir as 'TB' | 'LR' | undefined });
   if (output === undefined) {
     out(svg);
     return;
@@ -147,14 +153,14 @@ export function run(argv: string[], out: (s: string) => void = (s) => process.st
   };
   // Commands that read Keras files are asynchronous (loadModel is); the others stay synchronous.
   if (command === 'export-c') return exportCCommand(rest, out).then(() => 0, fail);
+  if (command === 'summary') return summaryCommand(rest, out).then(() => 0, fail);
+  if (command === 'plot') return plotCommand(rest, out).then(() => 0, fail);
   try {
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       out(USAGE);
       return command === undefined ? 1 : 0;
     }
     if (command === 'explain') explainCommand(rest, out);
-    else if (command === 'summary') summaryCommand(rest, out);
-    else if (command === 'plot') plotCommand(rest, out);
     else throw new UsageError(`Unknown command '${command}'. Commands: explain, summary, plot, export-c, help.`);
     return 0;
   } catch (e) {

@@ -10,6 +10,8 @@ import { checkXml, svgTexts } from '../plot/xml.js';
 
 const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
+// The real Keras files in ../shared (CI has shared/ beside the repository).
+const KERAS_FILES = fileURLToPath(new URL('../../../shared/fixtures/keras-files/', import.meta.url));
 
 function kerats(...args: string[]) {
   const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8' });
@@ -61,6 +63,15 @@ describe('kerats CLI', () => {
     assert.match(r.stdout, /Total params: 171/);
     assert.match(r.stdout, /How each shape and parameter count follows:/);
     assert.match(r.stdout, /fc1_relu \(Dense\): \(None, 10\) -> \(None, 5\)/);
+  });
+
+  it('reads a .keras file and a legacy .h5 directly (told by their first bytes)', () => {
+    const keras = kerats('summary', join(KERAS_FILES, 'k3_conv1d_dense.keras'));
+    assert.equal(keras.code, 0, keras.stderr);
+    assert.match(keras.stdout, /conv1d_1 \(Conv1D\)/);
+    const h5 = kerats('plot', join(KERAS_FILES, 'k2_conv1d_gru.h5'));
+    assert.equal(h5.code, 0, h5.stderr);
+    assert.match(h5.stdout, /<svg /);
   });
 
   it('writes the layer graph as SVG with -o', () => {
