@@ -7,6 +7,9 @@ import { formatShape } from '../core/shape.js';
 import { Layer, type Kwargs, type Shape } from '../layers/layer.js';
 import { SymbolicTensor } from '../layers/symbolic.js';
 import { InputLayer } from '../layers/core/input.js';
+import { Dense } from '../layers/core/dense.js';
+import { getActivation } from '../activations/index.js';
+import { PLANNED_ACTIVATIONS, type DenseLink } from '../training/plan/denseChain.js';
 import type { Tensor, Variable } from '../tensor/tensor.js';
 import { mapGraph, type Graph } from './graph.js';
 import { summaryText, type SummaryOptions } from './summary.js';
@@ -125,6 +128,37 @@ export class Model extends Layer implements TrainableModel {
   /** Projects every layer's constrained weights; the trainer calls this after each optimizer step. */
   override applyConstraints(): void {
     for (const l of this.layers) l.applyConstraints();
+  }
+
+  /**
+   * The model as a chain of plain Dense layers from its one rank-2 input to its one output, for the
+   * trainer's planned steps (src/training/plan/); null for any other graph, or when a layer has
+   * regularizers, constraints, frozen weights or an activation the plan does not run.
+   */
+  denseChain(): DenseLink[] | null {
+    if (!this.graph || !this.trainable || this.inputTensors.length !== 1 || this.outputTensors.length !== 1) return null;
+    let current = this.inputTensors[0];
+    if (current.shape.length !== 2) return null;
+    const links: DenseLink[] = [];
+    for (const node of this.graph.nodes) {
+      if (node.layer instanceof InputLayer) {
+        if (node !== current.node) return null;
+        continue;
+      }
+      const layer = node.layer;
+      // Exactly Dense: a subclass may override call().
+      if (!(layer instanceof Dense) || layer.constructor !== Dense || !layer.trainable || !layer.kernel) return null;
+      if (node.inputs.length !== 1 || node.inputs[0] !== current || node.outputs.length !== 1
+        || Object.keys(node.kwargTensors).length > 0) return null;
+      if (layer.kernelRegularizer || layer.biasRegularizer || layer.activityRegularizer || layer.kernelConstraint
+        || layer.biasConstraint) return null;
+      const activation = layer.activation.activationName;
+      if (!PLANNED_ACTIVATIONS.includes(activation) || getActivation(activation) !== layer.activation) return null;
+      if (!layer.kernel.trainable || (layer.bias && !layer.bias.trainable)) return null;
+      links.push({ kernel: layer.kernel, bias: layer.bias, activation });
+      current = node.outputs[0];
+    }
+    return current === this.outputTensors[0] && links.length > 0 ? links : null;
   }
 
   /** Makes sure the graph exists (a Sequential without an input shape builds here from data). */

@@ -9,13 +9,15 @@ import * as ops from '../ops/index.js';
 import { getOptimizer, type Optimizer } from '../optimizers/index.js';
 import { checkLossShapes, getLoss, reduceLoss, type LossFn } from '../losses/index.js';
 import { getMetric, Mean, type Metric } from '../metrics/index.js';
-import type { Tensor, Variable } from '../tensor/tensor.js';
+import { Tensor, type Variable } from '../tensor/tensor.js';
 import { CallbackList, History, ProgbarLogger, type CallbackLike, type Logs } from './callbacks.js';
 import {
   BatchReader, checkData, classWeightToSampleWeight, gatherRows, isBatchSource, splitForValidation, toSampleWeight,
   toTensorList, type BatchSource, type DataLike, type TensorBatch,
 } from './data.js';
 import type { TensorLike } from '../ops/convert.js';
+import { DenseChainPlan, isPlannable, type DenseLink } from './plan/denseChain.js';
+import { lossAndGradient, plannedLoss, type PlannedLoss } from './plan/losses.js';
 
 export type { DataLike, Batch, BatchSource } from './data.js';
 export { History } from './callbacks.js';
@@ -34,6 +36,11 @@ export interface TrainableModel {
   regularizationLosses?(): Tensor[];
   /** Projects constrained weights; called after every optimizer step. */
   applyConstraints?(): void;
+  /**
+   * The model as a chain of Dense layers, input first, when it is exactly that (one rank-2 input, one
+   * output, no regularizers, constraints or other layers); null otherwise. Lets the trainer run planned steps.
+   */
+  denseChain?(): DenseLink[] | null;
 }
 
 type LossId = string | LossFn;
@@ -66,10 +73,15 @@ export interface FitArgs {
   initialEpoch?: number;
   /** Where the progress bar writes (defaults to stdout). */
   printFn?: (text: string) => void;
+  /**
+   * Internal: `false` forces the generic (tape) path even where a planned step applies (a chain of
+   * Dense layers with a named loss; see src/training/plan/). Tests use it to compare the two.
+   */
+  planned?: boolean;
 }
-export interface EvaluateArgs { batchSize?: number; verbose?: 0 | 1; sampleWeight?: TensorLike }
+export interface EvaluateArgs { batchSize?: number; verbose?: 0 | 1; sampleWeight?: TensorLike; planned?: boolean }
 export interface BatchArgs { sampleWeight?: TensorLike; classWeight?: Record<number, number> }
-export interface PredictArgs { batchSize?: number }
+export interface PredictArgs { batchSize?: number; planned?: boolean }
 
 type Trackers = { loss: Mean; parts: Mean[] };
 
@@ -97,7 +109,18 @@ function flattenLogs(logs: Logs): number | number[] {
   return values.length === 1 ? values[0] : values;
 }
 
-interface OutputSpec { name: string; lossName: string; loss: LossFn; weight: number; metrics: Metric[] }
+interface OutputSpec {
+  name: string;
+  lossName: string;
+  loss: LossFn;
+  /** The loss as a planned step computes it, when it was given by a name the plan knows. */
+  planned: PlannedLoss | null;
+  weight: number;
+  metrics: Metric[];
+}
+
+/** Plans by model, kept across Trainers (predict before compile makes a Trainer per call). */
+const plans = new WeakMap<TrainableModel, DenseChainPlan>();
 
 function perOutput<T>(value: T | T[] | Record<string, T> | undefined, names: string[], what: string): (T | undefined)[] {
   if (value === undefined) return names.map(() => undefined);
@@ -115,6 +138,12 @@ function perOutput<T>(value: T | T[] | Record<string, T> | undefined, names: str
     return names.map((n) => rec[n]);
   }
   return names.map(() => value as T);
+}
+
+/** Rows [start, end) of a tensor as a view of its values. */
+function rowsOf(t: Tensor, start: number, end: number): Tensor {
+  const per = t.shape.slice(1).reduce((p, d) => p * d, 1);
+  return new Tensor(t.values.subarray(start * per, end * per), [end - start, ...t.shape.slice(1)]);
 }
 
 export class Trainer {
@@ -143,6 +172,7 @@ export class Trainer {
         name,
         lossName,
         loss: getLoss(lossId),
+        planned: plannedLoss(lossId),
         weight: weights[i] ?? 1,
         metrics: (ms === undefined ? [] : Array.isArray(ms) ? ms : [ms]).map((m) => getMetric(m, lossName)),
       };
@@ -180,8 +210,54 @@ export class Trainer {
     return classWeightToSampleWeight(ys[0], classWeight);
   }
 
+  /**
+   * The planned step for this model when it is a chain of Dense layers (and, with `withLoss`, has one
+   * output whose loss the plan knows); null means the generic path. `planned: false` forces that.
+   */
+  private planFor(planned: boolean | undefined, withLoss: boolean): DenseChainPlan | null {
+    if (planned === false) return null;
+    if (withLoss && (this.outputs.length !== 1 || this.outputs[0].planned === null)) return null;
+    const chain = this.model.denseChain?.() ?? null;
+    if (chain === null || !isPlannable(chain)) return null;
+    let plan = plans.get(this.model);
+    if (!plan || !plan.matches(chain)) {
+      plan = new DenseChainPlan(chain);
+      plans.set(this.model, plan);
+    }
+    return plan;
+  }
+
+  /** Whether a plan runs this batch: no sample weights, inputs (rows, inputDim), targets the loss's size. */
+  private fitsPlan(plan: DenseChainPlan, batch: TensorBatch): boolean {
+    const x = batch.xs[0];
+    if (batch.sampleWeight || batch.xs.length !== 1 || x.rank !== 2 || x.shape[1] !== plan.inputDim || x.shape[0] === 0) return false;
+    const y = batch.ys[0];
+    if (y === undefined) return true;
+    const perRow = this.outputs[0].planned === 'sparse_categorical_crossentropy' ? 1 : plan.outputDim;
+    return y.rank >= 1 && y.shape[0] === x.shape[0] && y.size === x.shape[0] * perRow;
+  }
+
+  /** Tracks a planned batch as `track` does a generic one: the loss (float32, as the tape's), then metrics. */
+  private trackPlanned(trackers: Trackers, part: number, output: Float32Array, batch: TensorBatch, plan: DenseChainPlan): void {
+    const o = this.outputs[0];
+    const rows = batch.xs[0].shape[0];
+    trackers.loss.updateState(Math.fround(part * o.weight), rows);
+    trackers.parts[0].updateState(part, rows);
+    if (o.metrics.length === 0) return;
+    const preds = new Tensor(output, [rows, plan.outputDim]);
+    for (const m of o.metrics) m.updateState(batch.ys[0], preds);
+  }
+
   /** One optimizer step on a batch; constraints are applied after the update, as Keras's optimizer does. */
-  private trainStep(batch: TensorBatch, trackers: Trackers): void {
+  private trainStep(batch: TensorBatch, trackers: Trackers, plan: DenseChainPlan | null = null): void {
+    if (plan && this.fitsPlan(plan, batch)) {
+      const o = this.outputs[0];
+      const { loss, output } = plan.trainStep(batch.xs[0].values, batch.ys[0].values, batch.xs[0].shape[0], o.planned!,
+        o.weight, this.optimizer!);
+      this.model.applyConstraints?.();
+      this.trackPlanned(trackers, loss, output, batch, plan);
+      return;
+    }
     const weights = this.model.trainableWeights;
     let parts: Tensor[] = [];
     let preds: Tensor[] = [];
@@ -245,6 +321,8 @@ export class Trainer {
     callbacks.setParams({ epochs, steps, verbose });
     this.model.stopTraining = false;
 
+    // Resolved at the first batch: a Sequential given no input shape builds from it.
+    let plan: DenseChainPlan | null | undefined;
     await callbacks.call('onTrainBegin', {});
     for (let epoch = args.initialEpoch ?? 0; epoch < epochs; epoch++) {
       await callbacks.call('onEpochBegin', epoch, {});
@@ -253,7 +331,8 @@ export class Trainer {
       for await (const batch of data.epoch()) {
         await callbacks.call('onTrainBatchBegin', step, {});
         const sampleWeight = this.sampleWeightFor(batch.ys, batch.sampleWeight, args.classWeight);
-        this.trainStep({ ...batch, sampleWeight }, trackers);
+        if (plan === undefined) plan = this.planFor(args.planned, true);
+        this.trainStep({ ...batch, sampleWeight }, trackers, plan);
         await callbacks.call('onTrainBatchEnd', step, this.logs(trackers));
         step++;
         if (this.model.stopTraining) break;
@@ -382,7 +461,7 @@ export class Trainer {
           let batch = await reader.next();
           if (!batch && steps !== undefined && step === 0) batch = await reader.next();
           if (!batch) break;
-          this.testStep(batch, trackers);
+          this.testStep(batch, trackers, this.planFor(args.planned, true));
         }
         return this.logs(trackers, 'val_');
       };
@@ -395,24 +474,43 @@ export class Trainer {
       const ys = toTensorList(v[1] as DataLike, this.outputs.length, 'output');
       const n = checkData(xs, ys);
       const sw = v.length === 3 ? toSampleWeight(v[2] as TensorLike, n) : null;
-      return async () => this.evaluateLogs(xs, ys, batchSize, 'val_', sw);
+      return async () => this.evaluateLogs(xs, ys, batchSize, 'val_', sw, this.planFor(args.planned, true));
     }
-    if (split) return async () => this.evaluateLogs(split.xs, split.ys, batchSize, 'val_', split.sampleWeight);
+    if (split) {
+      return async () => this.evaluateLogs(split.xs, split.ys, batchSize, 'val_', split.sampleWeight, this.planFor(args.planned, true));
+    }
     return null;
   }
 
   /** Loss and metrics of one batch, without updating weights. */
-  private testStep(batch: TensorBatch, trackers: Trackers): void {
+  private testStep(batch: TensorBatch, trackers: Trackers, plan: DenseChainPlan | null = null): void {
+    if (plan && this.fitsPlan(plan, batch)) {
+      const rows = batch.xs[0].shape[0];
+      const output = plan.forward(batch.xs[0].values, rows);
+      const part = lossAndGradient(this.outputs[0].planned!, batch.ys[0].values, output, rows, plan.outputDim, 1, null);
+      this.trackPlanned(trackers, part, output, batch, plan);
+      return;
+    }
     noGrad(() => {
       const { total, parts, preds } = this.batchLoss(batch.xs, batch.ys, false, batch.sampleWeight);
       this.track(trackers, total, parts, preds, batch.ys);
     });
   }
 
-  private evaluateLogs(xs: Tensor[], ys: Tensor[], batchSize: number, prefix: string, sampleWeight: Tensor | null = null): Logs {
+  private evaluateLogs(xs: Tensor[], ys: Tensor[], batchSize: number, prefix: string, sampleWeight: Tensor | null = null,
+    plan: DenseChainPlan | null = null): Logs {
     const n = xs[0].shape[0];
-    const idx = Array.from({ length: n }, (_, i) => i);
     const trackers = this.makeTrackers();
+    if (plan && this.fitsPlan(plan, { xs, ys, sampleWeight })) {
+      // Batches are runs of contiguous rows: views, no copies.
+      for (let start = 0; start < n; start += batchSize) {
+        const end = Math.min(n, start + batchSize);
+        this.testStep({ xs: xs.map((t) => rowsOf(t, start, end)), ys: ys.map((t) => rowsOf(t, start, end)), sampleWeight: null },
+          trackers, plan);
+      }
+      return this.logs(trackers, prefix);
+    }
+    const idx = Array.from({ length: n }, (_, i) => i);
     for (let start = 0; start < n; start += batchSize) {
       const end = Math.min(n, start + batchSize);
       this.testStep({
@@ -434,7 +532,7 @@ export class Trainer {
     this.model.ensureBuilt(xs.map((t) => [null, ...t.shape.slice(1)]));
     this.checkTargets(ys);
     const sw = args.sampleWeight === undefined ? null : toSampleWeight(args.sampleWeight, n);
-    return flattenLogs(this.evaluateLogs(xs, ys, args.batchSize ?? 32, '', sw));
+    return flattenLogs(this.evaluateLogs(xs, ys, args.batchSize ?? 32, '', sw, this.planFor(args.planned, true)));
   }
 
   predict(x: DataLike, args: PredictArgs): Tensor | Tensor[] {
@@ -443,6 +541,8 @@ export class Trainer {
     this.model.ensureBuilt(xs.map((t) => [null, ...t.shape.slice(1)]));
     const n = xs[0].shape[0];
     const batchSize = args.batchSize ?? 32;
+    const plan = this.planFor(args.planned, false);
+    if (plan && this.fitsPlan(plan, { xs, ys: [], sampleWeight: null })) return this.predictPlanned(plan, xs[0], batchSize);
     const idx = Array.from({ length: n }, (_, i) => i);
     const chunks: Tensor[][] = [];
     noGrad(() => {
@@ -453,6 +553,20 @@ export class Trainer {
     });
     const outs = chunks[0].map((_, o) => (chunks.length === 1 ? chunks[0][o] : ops.concatenate(chunks.map((c) => c[o]), 0)));
     return outs.length === 1 ? outs[0] : outs;
+  }
+
+  /** predict on a plan: each batch of rows is a view of x, written into one output array. */
+  private predictPlanned(plan: DenseChainPlan, x: Tensor, batchSize: number): Tensor {
+    const n = x.shape[0];
+    const d = plan.outputDim;
+    // One batch: the plan's output array is fresh from the matmul, so it can be returned as is.
+    if (n <= batchSize) return new Tensor(plan.forward(x.values, n), [n, d]);
+    const out = new Float32Array(n * d);
+    for (let start = 0; start < n; start += batchSize) {
+      const end = Math.min(n, start + batchSize);
+      out.set(plan.forward(x.values.subarray(start * plan.inputDim, end * plan.inputDim), end - start), start * d);
+    }
+    return new Tensor(out, [n, d]);
   }
 
   private batchTensors(x: DataLike, y: DataLike, sampleWeight: TensorLike | undefined): TensorBatch {

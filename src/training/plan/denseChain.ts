@@ -1,0 +1,176 @@
+/**
+ * Planned execution for the commonest model: a chain of Dense layers (issue 4). Its shapes are fixed
+ * once the model is built, so a training step can run the backend kernels directly on flat
+ * Float32Arrays — matmul, bias and activation in place, the loss gradient into a buffer kept between
+ * steps, dX = dY W^T and dW = X^T dY by the transposing matmul, bias gradients as column sums — with
+ * no Tensor, tape node or closure per op. The optimizer's own applyGradients does the update (Tensors
+ * wrapping the gradient arrays cost nothing), so every optimizer, clipping and schedule stays exact.
+ * The only arrays allocated per step are the matmul outputs, which the Backend interface returns.
+ */
+import { backend } from '../../tensor/engine.js';
+import { Tensor, type Variable } from '../../tensor/tensor.js';
+import type { Optimizer } from '../../optimizers/index.js';
+import { lossAndGradient, type PlannedLoss } from './losses.js';
+
+/** One Dense layer of the chain: activation(x @ kernel + bias). */
+export interface DenseLink {
+  kernel: Variable;
+  bias: Variable | null;
+  activation: string;
+}
+
+/** Activations the plan runs; softmax only on the last layer (it couples a row's outputs). */
+export const PLANNED_ACTIVATIONS: readonly string[] = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax'];
+
+/** Whether `links` is a chain the plan can run: shapes that connect, known activations, softmax last. */
+export function isPlannable(links: readonly DenseLink[]): boolean {
+  if (links.length === 0) return false;
+  return links.every(({ kernel, bias, activation }, i) => kernel.rank === 2
+    && (i === 0 || links[i - 1].kernel.shape[1] === kernel.shape[0])
+    && (bias === null || bias.size === kernel.shape[1])
+    && PLANNED_ACTIVATIONS.includes(activation)
+    && (activation !== 'softmax' || i === links.length - 1));
+}
+
+export class DenseChainPlan {
+  readonly inputDim: number;
+  readonly outputDim: number;
+  private readonly links: DenseLink[];
+  /** Each layer's output from the latest forward pass (the backward pass reads them). */
+  private readonly activations: Float32Array[];
+  /** d loss / d output, grown to the largest batch seen. */
+  private outputGradient = new Float32Array(0);
+  private readonly biasGradients: (Float32Array | null)[];
+  /** Float64 partial sums for the bias gradients. */
+  private readonly sums: Float64Array;
+
+  constructor(links: readonly DenseLink[]) {
+    this.links = [...links];
+    this.inputDim = links[0].kernel.shape[0];
+    this.outputDim = links[links.length - 1].kernel.shape[1];
+    this.activations = links.map(() => new Float32Array(0));
+    this.biasGradients = links.map((l) => (l.bias ? new Float32Array(l.bias.size) : null));
+    this.sums = new Float64Array(Math.max(...links.map((l) => l.kernel.shape[1])));
+  }
+
+  /** Whether this plan was made for `links` (the same variables and activations). */
+  matches(links: readonly DenseLink[]): boolean {
+    return links.length === this.links.length && links.every((l, i) => l.kernel === this.links[i].kernel
+      && l.bias === this.links[i].bias && l.activation === this.links[i].activation);
+  }
+
+  /** The chain's output for `rows` rows of `x` (rows x inputDim); valid until the next call. */
+  forward(x: Float32Array, rows: number): Float32Array {
+    const b = backend();
+    let a = x;
+    this.links.forEach(({ kernel, bias, activation }, l) => {
+      const units = kernel.shape[1];
+      // Read values each time: the optimizer replaces a variable's array on every update.
+      const z = b.matmul(a, kernel.values, 1, rows, kernel.shape[0], units, false, false, 1);
+      if (bias) addBias(z, bias.values, rows, units);
+      activate(activation, z, rows, units);
+      this.activations[l] = z;
+      a = z;
+    });
+    return a;
+  }
+
+  /**
+   * One training step on a batch: forward, the loss and its gradient, backward, then the optimizer's
+   * update. Returns the loss (unweighted, before the update) and the predictions it came from.
+   */
+  trainStep(x: Float32Array, yTrue: Float32Array, rows: number, loss: PlannedLoss, lossWeight: number,
+    optimizer: Optimizer): { loss: number; output: Float32Array } {
+    const output = this.forward(x, rows);
+    const size = rows * this.outputDim;
+    if (this.outputGradient.length < size) this.outputGradient = new Float32Array(size);
+    const dy = this.outputGradient.subarray(0, size);
+    const value = lossAndGradient(loss, yTrue, output, rows, this.outputDim, lossWeight, dy);
+    optimizer.applyGradients(this.backward(x, rows, dy));
+    return { loss: value, output };
+  }
+
+  /** Gradients of every kernel and bias, in the model's weight order, given d loss / d output. */
+  private backward(x: Float32Array, rows: number, outputGradient: Float32Array): [Tensor, Variable][] {
+    const b = backend();
+    const pairs: [Tensor, Variable][] = [];
+    let dy = outputGradient;
+    for (let l = this.links.length - 1; l >= 0; l--) {
+      const { kernel, bias, activation } = this.links[l];
+      const [inputs, units] = kernel.shape;
+      activationGradient(activation, dy, this.activations[l], rows, units);
+      const a = l === 0 ? x : this.activations[l - 1];
+      const dKernel = b.matmul(a, dy, 1, inputs, rows, units, true, false, 1);
+      const dBias = this.biasGradients[l];
+      if (bias && dBias) {
+        columnSums(dy, rows, units, this.sums, dBias);
+        pairs.push([new Tensor(dBias, bias.shape), bias]);
+      }
+      pairs.push([new Tensor(dKernel, kernel.shape), kernel]);
+      if (l > 0) dy = b.matmul(dy, kernel.values, 1, rows, units, inputs, false, true, 1);
+    }
+    return pairs.reverse();
+  }
+}
+
+function addBias(z: Float32Array, bias: Float32Array, rows: number, units: number): void {
+  for (let r = 0, o = 0; r < rows; r++) for (let j = 0; j < units; j++, o++) z[o] += bias[j];
+}
+
+/** Sums over rows into `out`, accumulating in float64 as the reduce kernel does. */
+function columnSums(g: Float32Array, rows: number, units: number, acc: Float64Array, out: Float32Array): void {
+  acc.fill(0, 0, units);
+  for (let r = 0, o = 0; r < rows; r++) for (let j = 0; j < units; j++, o++) acc[j] += g[o];
+  for (let j = 0; j < units; j++) out[j] = acc[j];
+}
+
+/** The activation in place, with the js kernels' formulas (src/kernels/js/elementwise.ts, ops/nn.ts). */
+function activate(name: string, z: Float32Array, rows: number, units: number): void {
+  const n = rows * units;
+  switch (name) {
+    case 'relu': for (let i = 0; i < n; i++) if (!(z[i] > 0)) z[i] = 0; break;
+    case 'tanh': for (let i = 0; i < n; i++) z[i] = Math.tanh(z[i]); break;
+    case 'sigmoid':
+      for (let i = 0; i < n; i++) {
+        const v = z[i];
+        if (v >= 0) z[i] = 1 / (1 + Math.exp(-v));
+        else { const e = Math.exp(v); z[i] = e / (1 + e); }
+      }
+      break;
+    case 'softmax':
+      for (let r = 0; r < rows; r++) {
+        const base = r * units;
+        let max = -Infinity;
+        for (let j = 0; j < units; j++) if (z[base + j] > max) max = z[base + j];
+        let sum = 0;
+        for (let j = 0; j < units; j++) {
+          z[base + j] = Math.exp(Math.fround(z[base + j] - max));
+          sum += z[base + j];
+        }
+        const s = Math.fround(sum);
+        for (let j = 0; j < units; j++) z[base + j] /= s;
+      }
+      break;
+    default: // linear
+  }
+}
+
+/** Turns d loss / d output into d loss / d pre-activation, in place, from the layer's output `a`. */
+function activationGradient(name: string, g: Float32Array, a: Float32Array, rows: number, units: number): void {
+  const n = rows * units;
+  switch (name) {
+    case 'relu': for (let i = 0; i < n; i++) if (!(a[i] > 0)) g[i] = 0; break;
+    case 'tanh': for (let i = 0; i < n; i++) g[i] *= Math.fround(1 - Math.fround(a[i] * a[i])); break;
+    case 'sigmoid': for (let i = 0; i < n; i++) g[i] *= Math.fround(a[i] * Math.fround(1 - a[i])); break;
+    case 'softmax':
+      // d x_j = y_j (g_j - sum_k g_k y_k)
+      for (let r = 0; r < rows; r++) {
+        const base = r * units;
+        let dot = 0;
+        for (let j = 0; j < units; j++) dot += g[base + j] * a[base + j];
+        for (let j = 0; j < units; j++) g[base + j] = a[base + j] * (g[base + j] - dot);
+      }
+      break;
+    default: // linear
+  }
+}
