@@ -11,7 +11,7 @@ import { getInitializer, serializeInitializer, type Initializer, type Initialize
 import * as ops from '../../ops/index.js';
 import type { Tensor, Variable } from '../../tensor/tensor.js';
 import { Layer, type InputSpec, type Kwargs, type LayerArgs, type Shape } from '../layer.js';
-import { convInputFix } from './baseConv.js';
+import { convInputFix } from './convHints.js';
 import {
   ConfigReader, checkFilters, checkStridesWithDilation, checkUnsupportedNull, normalizeDataFormat, normalizePadding,
   normalizeTuple, type DataFormat,

@@ -11,7 +11,7 @@ import * as ops from '../../ops/index.js';
 import { convOutputLength } from '../../ops/convShapes.js';
 import type { Tensor, Variable } from '../../tensor/tensor.js';
 import { Layer, type InputSpec, type Kwargs, type LayerArgs, type Shape } from '../layer.js';
-import { convInputFix, inputLayout, spatialAxisNames } from './baseConv.js';
+import { convInputFix, inputLayout, spatialAxisNames } from './convHints.js';
 import {
   ConfigReader, checkStridesWithDilation, checkUnsupportedNull, normalizeDataFormat, normalizePadding, normalizeTuple,
   type DataFormat,

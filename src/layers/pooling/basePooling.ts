@@ -9,7 +9,7 @@ import * as ops from '../../ops/index.js';
 import { convOutputLength } from '../../ops/convShapes.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { Layer, type InputSpec, type Kwargs, type LayerArgs, type Shape } from '../layer.js';
-import { inputLayout, spatialAxisNames } from '../convolutional/baseConv.js';
+import { inputLayout, spatialAxisNames } from '../convolutional/convHints.js';
 import {
   ConfigReader, formatTuple, normalizeDataFormat, normalizePadding, normalizeTuple, type DataFormat,
 } from '../convolutional/convArgs.js';

@@ -8,7 +8,7 @@ import * as ops from '../../ops/index.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { Layer, type InputSpec, type Kwargs, type LayerArgs, type Shape } from '../layer.js';
 import { ConfigReader, normalizeDataFormat, normalizeTuple, type DataFormat } from '../convolutional/convArgs.js';
-import { convInputFix, spatialAxisNames } from '../convolutional/baseConv.js';
+import { convInputFix, spatialAxisNames } from '../convolutional/convHints.js';
 import { normalizePairs2D, type Pair, type PairsArg } from './spatialPairs.js';
 
 /** Output length of one cropped axis; refuses crops that leave nothing (Keras: "should be smaller than"). */

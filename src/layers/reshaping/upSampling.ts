@@ -7,7 +7,7 @@ import * as ops from '../../ops/index.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { Layer, type InputSpec, type Kwargs, type LayerArgs, type Shape } from '../layer.js';
 import { ConfigReader, normalizeDataFormat, normalizeTuple, type DataFormat } from '../convolutional/convArgs.js';
-import { convInputFix } from '../convolutional/baseConv.js';
+import { convInputFix } from '../convolutional/convHints.js';
 
 export class UpSampling1D extends Layer {
   static override readonly className = 'UpSampling1D';
