@@ -2,14 +2,45 @@
  * The WebAssembly SIMD backend: matmul, the three conv2d kernels and same-shape add/sub/mul run in
  * wasm (kernels.c); every other kernel is the JS reference, spread in so the backend stays complete as
  * the interface grows.
+ *
+ * Large matmuls and convs run on two threads when the threaded build loaded (module.ts): the same
+ * kernel call runs here and on the worker, each with its own params struct, scratch and packing
+ * buffers, and both claim chunks of the output (rows; columns for short, wide products; batch elements
+ * or whole images where rows would overlap) from one counter in wasm memory until none is left.
  */
 import type { Backend, BinaryOp, Conv2DParams } from '../../backend/backend.js';
 import { jsBackend } from '../js/index.js';
-import { kernelModule, type KernelModule } from './module.js';
+import { kernelModule, type KernelModule, type KernelName } from './module.js';
 
 /** True when WebAssembly SIMD is available and the kernels module instantiated. */
 export function wasmAvailable(): boolean {
   return kernelModule() !== null;
+}
+
+/**
+ * Floating-point operations (2·m·n·k) from which a kernel is split across two threads. Measured on
+ * 2026-11-28, quiet 2-core machine (bench/NOTES.md entry 3), square GEMMs two threads vs one: 80³
+ * (1.0 MFLOP) 1.09x, 96³ (1.8 MFLOP) 1.26x, 128³ (4.2 MFLOP) 1.66x, 1024³ 1.83x; below 80³ a product
+ * has fewer than two 64-row chunks anyway. The threshold sits where the gain is clear of the noise.
+ */
+let splitFlops = 2e6;
+
+/**
+ * Starts the second thread now and resolves with whether it runs; sets the split threshold when given.
+ * For tests and benchmarks: kernels start the thread themselves on their first large call.
+ */
+export async function wasmThreads(options: { splitFlops?: number } = {}): Promise<boolean> {
+  if (options.splitFlops !== undefined) splitFlops = options.splitFlops;
+  return (await kernelModule()?.helper?.whenReady()) ?? false;
+}
+
+/**
+ * Kernel calls posted to the second thread so far in this process (`splitCalls`), and how many of
+ * those the calling thread finished alone because the worker had not started on them (`withdrawn`).
+ */
+export function wasmThreadStats(): { splitCalls: number; withdrawn: number } {
+  const helper = kernelModule()?.helper;
+  return { splitCalls: helper?.splitCalls ?? 0, withdrawn: helper?.withdrawn ?? 0 };
 }
 
 function module(): KernelModule {
@@ -18,68 +49,126 @@ function module(): KernelModule {
   return m;
 }
 
-const PARAMS_INTS = 16;
+const PARAMS_INTS = 32;
+/** Chunks a split call aims for: enough for the threads to even out, few enough that re-packing is cheap. */
+const CHUNKS = 8;
+
+/** How a call divides into chunks (kernels.c `Chunks`): units [0, total), `grain` units per chunk. */
+interface Chunks {
+  total: number;
+  grain: number;
+  /** Each thread adds its chunks into its own zeroed output (the filter gradient): sum them after. */
+  outputPerThread?: boolean;
+}
+
+const roundUp = (n: number, multiple: number) => Math.ceil(n / multiple) * multiple;
+/** A grain giving about CHUNKS chunks, at least `least` units and a multiple of `multiple`. */
+const grainFor = (total: number, multiple: number, least: number) =>
+  roundUp(Math.max(least, Math.ceil(total / CHUNKS)), multiple);
 
 /**
- * Copies `inputs` into wasm memory, lays out the output and scratch, runs `call`, copies the output out.
+ * Copies `inputs` into wasm memory, lays out params, output and scratch, runs the kernel (on two
+ * threads when it is large, the worker is up and there is more than one chunk), copies the output out.
  * Returns null when wasm32 memory cannot hold the call, so the caller can use the JS kernel instead.
  */
-function run(inputs: Float32Array[], outputSize: number, scratchSize: number, params: number[],
-  call: (m: KernelModule, inputs: number[], output: number, scratch: number, params: number) => void): Float32Array | null {
+function run(kernel: KernelName, inputs: Float32Array[], outputSize: number, scratchSize: number,
+  params: number[], flops: number, chunks: Chunks): Float32Array | null {
   const m = module();
+  const split = flops >= splitFlops && chunks.grain < chunks.total && m.helper !== null && m.helper.available();
+  const threads = split ? 2 : 1;
+  const grain = split ? chunks.grain : chunks.total;
+  const outputs = chunks.outputPerThread ? threads : 1;
   let offsets: number[];
   try {
-    offsets = m.layout([PARAMS_INTS, ...inputs.map((x) => x.length), outputSize, scratchSize]);
+    offsets = m.layout([...Array<number>(threads).fill(PARAMS_INTS), 1, ...inputs.map((x) => x.length),
+      ...Array<number>(outputs).fill(outputSize), ...Array<number>(threads).fill(scratchSize)]);
   } catch (e) {
     if (e instanceof RangeError) return null;
     throw e;
   }
-  const [paramsAt, ...rest] = offsets;
-  m.i32.set(params, paramsAt >> 2);
-  inputs.forEach((x, i) => m.f32.set(x, rest[i] >> 2));
-  const outputAt = rest[inputs.length];
-  call(m, rest.slice(0, inputs.length), outputAt, rest[inputs.length + 1], paramsAt);
-  return m.f32.slice(outputAt >> 2, (outputAt >> 2) + outputSize);
+  const [paramsAt, [counterAt], inputsAt, outputAt, scratchAt] = cut(offsets, [threads, 1, inputs.length, outputs, threads]);
+  inputs.forEach((x, i) => m.f32.set(x, inputsAt[i] >> 2));
+  m.i32[counterAt >> 2] = 0;
+  if (chunks.outputPerThread) for (const at of outputAt) m.f32.fill(0, at >> 2, (at >> 2) + outputSize);
+  const args = (t: number) => {
+    m.i32.set([...params, 0, chunks.total, grain, counterAt, t], paramsAt[t] >> 2);
+    const out = outputAt[chunks.outputPerThread ? t : 0];
+    return kernel === 'matmul' ? [inputsAt[0], inputsAt[1], out, paramsAt[t]]
+      : [inputsAt[0], inputsAt[1], out, scratchAt[t], paramsAt[t]];
+  };
+  const call = (a: number[]) => (m.exports[kernel] as (...p: number[]) => void)(...a);
+  const first = args(0);
+  if (split) m.helper!.runBeside(kernel, args(1), () => call(first));
+  else call(first);
+  const y = m.f32.slice(outputAt[0] >> 2, (outputAt[0] >> 2) + outputSize);
+  for (let t = 1; t < outputs; t++) {
+    const other = m.f32.subarray(outputAt[t] >> 2, (outputAt[t] >> 2) + outputSize);
+    for (let i = 0; i < outputSize; i++) y[i] += other[i];
+  }
+  return y;
 }
 
+/** Splits `xs` into consecutive groups of the given sizes. */
+function cut(xs: number[], sizes: number[]): number[][] {
+  let at = 0;
+  return sizes.map((n) => xs.slice(at, (at += n)));
+}
+
+/*
+ * Chunks mirror kernels.c `matmul`: when the batch stacks into one GEMM (shared B with row-major A, or
+ * batch 1) they are rows of C, at least 64 (each chunk re-packs B), or columns when C has too few rows
+ * for two such chunks; otherwise whole batch elements.
+ */
 function matmul(a: Float32Array, b: Float32Array, batch: number, m: number, k: number, n: number,
   transposeA: boolean, transposeB: boolean, bBatch: number): Float32Array {
-  const params = [batch, m, k, n, transposeA ? 1 : 0, transposeB ? 1 : 0, bBatch];
-  return run([a, b], batch * m * n, 0, params, (w, [ap, bp], y, _s, p) => w.exports.matmul(ap, bp, y, p))
+  const stacks = (bBatch === 1 && !transposeA) || batch === 1;
+  const rows = batch * m;
+  const byColumns = stacks && rows < 128 && n >= 128;
+  const chunks = !stacks ? { total: batch, grain: grainFor(batch, 1, 1) }
+    : byColumns ? { total: n, grain: grainFor(n, 8, 64) } : { total: rows, grain: grainFor(rows, 4, 64) };
+  const params = [batch, m, k, n, transposeA ? 1 : 0, transposeB ? 1 : 0, bBatch, byColumns ? 1 : 0];
+  return run('matmul', [a, b], batch * m * n, 0, params, 2 * batch * m * k * n, chunks)
     ?? jsBackend.matmul(a, b, batch, m, k, n, transposeA, transposeB, bBatch);
 }
 
-// Patch-matrix rows built per chunk: ~1 MiB of patches, so a chunk is still in cache when the GEMM packs it.
+// Patch-matrix rows built per piece: ~1 MiB of patches, so a piece is still in cache when the GEMM packs it.
 const CHUNK_FLOATS = 1 << 18;
 
-function convLayout(p: Conv2DParams): { params: number[]; scratch: number } {
+interface ConvLayout { params: number[]; scratch: number; flops: number; chunks: Chunks }
+
+/** Params, scratch per thread, work, and chunks of patch rows (whole images when `images`). */
+function convLayout(p: Conv2DParams, images = false): ConvLayout {
   const k = p.kernelHeight * p.kernelWidth * p.inChannels;
   const rows = p.batch * p.outHeight * p.outWidth;
   const chunkRows = Math.max(1, Math.min(rows, Math.floor(CHUNK_FLOATS / k)));
   const params = [p.batch, p.inHeight, p.inWidth, p.inChannels, p.outHeight, p.outWidth, p.outChannels,
     p.kernelHeight, p.kernelWidth, p.strideHeight, p.strideWidth, p.dilationHeight, p.dilationWidth,
     p.padTop, p.padLeft, chunkRows];
-  return { params, scratch: chunkRows * k };
+  const image = p.outHeight * p.outWidth;
+  const grain = images ? image * grainFor(p.batch, 1, 1) : Math.min(chunkRows, grainFor(rows, 4, 16));
+  return { params, scratch: chunkRows * k, flops: 2 * rows * k * p.outChannels, chunks: { total: rows, grain } };
 }
 
+const isPointwise = (p: Conv2DParams) => p.kernelHeight === 1 && p.kernelWidth === 1 && p.strideHeight === 1 &&
+  p.strideWidth === 1 && p.padTop === 0 && p.padLeft === 0 && p.outHeight === p.inHeight && p.outWidth === p.inWidth;
+
 function conv2d(x: Float32Array, filter: Float32Array, p: Conv2DParams): Float32Array {
-  const { params, scratch } = convLayout(p);
-  return run([x, filter], p.batch * p.outHeight * p.outWidth * p.outChannels, scratch, params,
-    (w, [xp, fp], y, col, pp) => w.exports.conv2d(xp, fp, y, col, pp)) ?? jsBackend.conv2d(x, filter, p);
+  const { params, scratch, flops, chunks } = convLayout(p);
+  return run('conv2d', [x, filter], p.batch * p.outHeight * p.outWidth * p.outChannels, scratch, params, flops, chunks)
+    ?? jsBackend.conv2d(x, filter, p);
 }
 
 function conv2dBackpropInput(dy: Float32Array, filter: Float32Array, p: Conv2DParams): Float32Array {
-  const { params, scratch } = convLayout(p);
-  return run([dy, filter], p.batch * p.inHeight * p.inWidth * p.inChannels, scratch, params,
-    (w, [dyp, fp], dx, col, pp) => w.exports.conv2dBackpropInput(dyp, fp, dx, col, pp))
-    ?? jsBackend.conv2dBackpropInput(dy, filter, p);
+  // col2im adds patches onto input positions that neighbouring rows share: chunks are whole images unless pointwise.
+  const { params, scratch, flops, chunks } = convLayout(p, !isPointwise(p));
+  return run('conv2dBackpropInput', [dy, filter], p.batch * p.inHeight * p.inWidth * p.inChannels, scratch, params,
+    flops, chunks) ?? jsBackend.conv2dBackpropInput(dy, filter, p);
 }
 
 function conv2dBackpropFilter(x: Float32Array, dy: Float32Array, p: Conv2DParams): Float32Array {
-  const { params, scratch } = convLayout(p);
-  return run([x, dy], p.kernelHeight * p.kernelWidth * p.inChannels * p.outChannels, scratch, params,
-    (w, [xp, dyp], dw, col, pp) => w.exports.conv2dBackpropFilter(xp, dyp, dw, col, pp))
-    ?? jsBackend.conv2dBackpropFilter(x, dy, p);
+  const { params, scratch, flops, chunks } = convLayout(p);
+  return run('conv2dBackpropFilter', [x, dy], p.kernelHeight * p.kernelWidth * p.inChannels * p.outChannels, scratch,
+    params, flops, { ...chunks, outputPerThread: true }) ?? jsBackend.conv2dBackpropFilter(x, dy, p);
 }
 
 const SAME_SHAPE_OPS: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2 };
@@ -91,8 +180,18 @@ function binary(op: BinaryOp, a: Float32Array, aShape: number[], b: Float32Array
   if (code === undefined || a.length < SAME_SHAPE_MIN || a.length !== b.length || !sameShape(aShape, bShape)) {
     return jsBackend.binary(op, a, aShape, b, bShape, outShape);
   }
-  return run([a, b], a.length, 0, [], (w, [ap, bp], y) => w.exports.binarySameShape(ap, bp, y, a.length, code))
-    ?? jsBackend.binary(op, a, aShape, b, bShape, outShape);
+  const m = module();
+  let at: number[];
+  try {
+    at = m.layout([a.length, b.length, a.length]);
+  } catch (e) {
+    if (e instanceof RangeError) return jsBackend.binary(op, a, aShape, b, bShape, outShape);
+    throw e;
+  }
+  m.f32.set(a, at[0] >> 2);
+  m.f32.set(b, at[1] >> 2);
+  m.exports.binarySameShape(at[0], at[1], at[2], a.length, code);
+  return m.f32.slice(at[2] >> 2, (at[2] >> 2) + a.length);
 }
 
 const sameShape = (s: number[], t: number[]) => s.length === t.length && s.every((d, i) => d === t[i]);

@@ -2,9 +2,18 @@
  * WebAssembly SIMD (128-bit) kernels for kerats: a blocked GEMM and 2-D convolution built on it.
  * Build with scripts/build-wasm.sh (clang --target=wasm32 -msimd128); the bindings are in index.ts.
  *
- * Memory: the module exports its own memory. Static packing buffers live in .bss; everything above
- * __heap_base belongs to the JavaScript side, which places inputs, outputs and scratch there.
- * Every entry point takes pointers plus one params struct (int32 fields), never long argument lists.
+ * Memory: static packing buffers live in .bss; everything above __heap_base belongs to the JavaScript
+ * side, which places inputs, outputs and scratch there. Every entry point takes pointers plus one
+ * params struct (int32 fields), never long argument lists.
+ *
+ * Threads: built twice. The single-thread build (THREADS 1) exports its own memory. The threaded build
+ * (THREADS 2, -matomics, shared imported memory) is instantiated once per thread on one shared
+ * WebAssembly.Memory. The matmul and conv entry points divide their output into chunks (rows, columns,
+ * batch elements or whole images, `grain` units each) and every thread that runs the entry point
+ * claims chunks from one shared counter until none is left: work moves to whichever thread is running,
+ * so a descheduled or late thread delays nothing, and one thread alone computes everything. Chunks
+ * write disjoint output (the filter gradient: one output per thread, summed by the caller), and
+ * `thread` picks that thread's own packing buffers. index.ts posts the call to the worker and joins.
  *
  * GEMM follows the BLIS layout (Van Zee & van de Geijn, "BLIS: A Framework for Rapidly Instantiating
  * BLAS Functionality", 2015): B is packed into KC x NR micro-panels, A into MR x KC micro-panels, and
@@ -28,11 +37,28 @@
 #ifndef NC
 #define NC 2048
 #endif
+#ifndef THREADS
+#define THREADS 1
+#endif
 
-static float packA[MC * KC] __attribute__((aligned(16)));
-static float packB[KC * NC] __attribute__((aligned(16)));
+static float packA[THREADS][MC * KC] __attribute__((aligned(16)));
+static float packB[THREADS][KC * NC] __attribute__((aligned(16)));
 
 static inline int imin(int a, int b) { return a < b ? a : b; }
+
+/* The part of a call shared by its threads: units [begin, end), `grain` per chunk, chunks claimed from *counter. */
+typedef struct {
+  int begin, end, grain, counter, thread;
+} Chunks;
+
+/* Claims the next chunk [*r0, *r1); 0 when none is left. Atomic in the threaded build (-matomics). */
+static int claim(const Chunks *c, int *r0, int *r1) {
+  const int start = c->begin + __atomic_fetch_add((int *)c->counter, 1, __ATOMIC_SEQ_CST) * c->grain;
+  if (start >= c->end) return 0;
+  *r0 = start;
+  *r1 = imin(start + c->grain, c->end);
+  return 1;
+}
 
 /*
  * C (m x n, row stride ldc) = A (m x k) * B (k x n), or C += A * B when `accumulate`;
@@ -124,7 +150,8 @@ static void micro_kernel(int kc, const float *restrict a, const float *restrict 
   }
 }
 
-static void gemm(const float *a, const float *b, float *c, const GemmParams *g) {
+static void gemm(const float *a, const float *b, float *c, const GemmParams *g, int thread) {
+  float *const pA = packA[thread], *const pB = packB[thread];
   if (g->k == 0) {
     if (!g->accumulate)
       for (int i = 0; i < g->m; i++) __builtin_memset(c + i * g->ldc, 0, (unsigned long)g->n * sizeof(float));
@@ -134,23 +161,29 @@ static void gemm(const float *a, const float *b, float *c, const GemmParams *g) 
     const int nc = imin(NC, g->n - jc);
     for (int pc = 0; pc < g->k; pc += KC) {
       const int kc = imin(KC, g->k - pc);
-      pack_b(kc, nc, b + pc * g->bRow + jc * g->bCol, g->bRow, g->bCol, packB);
+      pack_b(kc, nc, b + pc * g->bRow + jc * g->bCol, g->bRow, g->bCol, pB);
       for (int ic = 0; ic < g->m; ic += MC) {
         const int mc = imin(MC, g->m - ic);
-        pack_a(mc, kc, a + ic * g->aRow + pc * g->aCol, g->aRow, g->aCol, packA);
+        pack_a(mc, kc, a + ic * g->aRow + pc * g->aCol, g->aRow, g->aCol, pA);
         for (int jr = 0; jr < nc; jr += NR)
           for (int ir = 0; ir < mc; ir += MR)
-            micro_kernel(kc, packA + ir * kc, packB + jr * kc, c + (ic + ir) * g->ldc + jc + jr, g->ldc,
+            micro_kernel(kc, pA + ir * kc, pB + jr * kc, c + (ic + ir) * g->ldc + jc + jr, g->ldc,
                          imin(MR, mc - ir), imin(NR, nc - jr), pc > 0 || g->accumulate);
       }
     }
   }
 }
 
-/* Mirrors Backend.matmul: a (batch, m, k) or its transpose, b (bBatch, k, n) or its transpose, bBatch 1 broadcasts. */
+/*
+ * Mirrors Backend.matmul: a (batch, m, k) or its transpose, b (bBatch, k, n) or its transpose, bBatch 1
+ * broadcasts. Chunks are rows (splitColumns 0) or columns (1) of the stacked C when the batch stacks
+ * into one GEMM, else whole batch elements.
+ */
 typedef struct {
   int batch, m, k, n;
   int transposeA, transposeB, bBatch;
+  int splitColumns;
+  Chunks chunks;
 } MatmulParams;
 
 __attribute__((export_name("matmul")))
@@ -163,22 +196,31 @@ void matmul(const float *a, const float *b, float *y, const MatmulParams *p) {
     .ldc = n, .accumulate = 0,
   };
   /* With a shared B and row-major A, the batches stack into one tall GEMM and B is packed once. */
-  if (p->bBatch == 1 && !p->transposeA) {
-    g.m = p->batch * m;
-    gemm(a, b, y, &g);
-    return;
-  }
-  for (int bi = 0; bi < p->batch; bi++) {
-    const float *bp = b + (p->bBatch == 1 ? 0 : bi) * k * n;
-    gemm(a + bi * m * k, bp, y + bi * m * n, &g);
+  const int stacks = (p->bBatch == 1 && !p->transposeA) || p->batch == 1, thread = p->chunks.thread;
+  int r0, r1;
+  while (claim(&p->chunks, &r0, &r1)) {
+    if (stacks && p->splitColumns) {
+      g.n = r1 - r0;
+      gemm(a, b + r0 * g.bCol, y + r0, &g, thread);
+    } else if (stacks) {
+      g.m = r1 - r0;
+      gemm(a + r0 * g.aRow, b, y + r0 * n, &g, thread);
+    } else {
+      for (int bi = r0; bi < r1; bi++) gemm(a + bi * m * k, b + (p->bBatch == 1 ? 0 : bi) * k * n, y + bi * m * n, &g, thread);
+    }
   }
 }
 
-/* Mirrors Backend Conv2DParams (NHWC, filter (kH, kW, C_in, C_out)), plus the im2col chunk height. */
+/*
+ * Mirrors Backend Conv2DParams (NHWC, filter (kH, kW, C_in, C_out)), plus the im2col piece height and
+ * the chunks: rows of the (batch*outH*outW, kH*kW*C_in) patch matrix. For the input gradient of a
+ * non-pointwise conv a chunk must be whole images (col2im adds onto inputs that neighbouring rows share).
+ */
 typedef struct {
   int batch, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels;
   int kernelHeight, kernelWidth, strideHeight, strideWidth, dilationHeight, dilationWidth, padTop, padLeft;
-  int chunkRows; /* rows of the (batch*outH*outW, kH*kW*C_in) patch matrix built at a time in `col` */
+  int chunkRows; /* patch rows built at a time in `col` */
+  Chunks chunks;
 } ConvParams;
 
 static int is_pointwise(const ConvParams *p) {
@@ -237,12 +279,11 @@ static void col2im(const ConvParams *p, const float *dcol, int r0, int rows, flo
  * Measured (bench/NOTES.md, 2026-11-28): 1.3-1.8x faster than im2col+GEMM on the seed deconv net's
  * shapes (K 4-16, C_out 2-4), tied on MNIST conv1 (K 9, C_out 32), 1.2x slower on MNIST conv2 (K 288).
  */
-static void conv2d_direct(const float *x, const float *w, float *y, const ConvParams *p) {
-  const int C = p->inChannels, CO = p->outChannels;
-  for (int n = 0; n < p->batch; n++)
-    for (int oh = 0; oh < p->outHeight; oh++)
-      for (int ow = 0; ow < p->outWidth; ow++) {
-        float *yo = y + ((n * p->outHeight + oh) * p->outWidth + ow) * CO;
+static void conv2d_direct(const float *x, const float *w, float *y, const ConvParams *p, int begin, int end) {
+  const int C = p->inChannels, CO = p->outChannels, OW = p->outWidth, OHW = p->outHeight * OW;
+  for (int row = begin; row < end; row++) {
+        const int n = row / OHW, oh = (row % OHW) / OW, ow = row % OW;
+        float *yo = y + row * CO;
         int co = 0;
         for (; co < CO; co += 16) {
           const int wide = CO - co >= 16;
@@ -279,65 +320,80 @@ static void conv2d_direct(const float *x, const float *w, float *y, const ConvPa
             for (int j = 0; j < CO - co; j++) yo[co + j] = tail[j];
           }
         }
-      }
+  }
 }
 
-/* y (rows, C_out) = patches (rows, K) * filter (K, C_out), chunk by chunk; direct when K is tiny. */
-__attribute__((export_name("conv2d")))
-void conv2d(const float *x, const float *w, float *y, float *col, const ConvParams *p) {
-  const int K = p->kernelHeight * p->kernelWidth * p->inChannels, CO = p->outChannels;
-  const int M = p->batch * p->outHeight * p->outWidth;
+/* y (rows, C_out) = patches (rows, K) * filter (K, C_out), piece by piece; direct when K is tiny. */
+static void conv2d_rows(const float *x, const float *w, float *y, float *col, const ConvParams *p, int begin, int end) {
+  const int K = p->kernelHeight * p->kernelWidth * p->inChannels, CO = p->outChannels, thread = p->chunks.thread;
   if (K <= 16) {
-    conv2d_direct(x, w, y, p);
+    conv2d_direct(x, w, y, p, begin, end);
     return;
   }
   if (is_pointwise(p)) {
-    GemmParams g = { .m = M, .n = CO, .k = K, .aRow = K, .aCol = 1, .bRow = CO, .bCol = 1, .ldc = CO };
-    gemm(x, w, y, &g);
+    GemmParams g = { .m = end - begin, .n = CO, .k = K, .aRow = K, .aCol = 1, .bRow = CO, .bCol = 1, .ldc = CO };
+    gemm(x + begin * K, w, y + begin * CO, &g, thread);
     return;
   }
-  for (int r0 = 0; r0 < M; r0 += p->chunkRows) {
-    const int rows = imin(p->chunkRows, M - r0);
+  for (int r0 = begin; r0 < end; r0 += p->chunkRows) {
+    const int rows = imin(p->chunkRows, end - r0);
     im2col(p, x, r0, rows, col);
     GemmParams g = { .m = rows, .n = CO, .k = K, .aRow = K, .aCol = 1, .bRow = CO, .bCol = 1, .ldc = CO };
-    gemm(col, w, y + r0 * CO, &g);
+    gemm(col, w, y + r0 * CO, &g, thread);
   }
 }
 
-/* dpatches (rows, K) = dy (rows, C_out) * filter^T, then col2im onto dx. */
-__attribute__((export_name("conv2dBackpropInput")))
-void conv2dBackpropInput(const float *dy, const float *w, float *dx, float *col, const ConvParams *p) {
-  const int K = p->kernelHeight * p->kernelWidth * p->inChannels, CO = p->outChannels;
-  const int M = p->batch * p->outHeight * p->outWidth;
+__attribute__((export_name("conv2d")))
+void conv2d(const float *x, const float *w, float *y, float *col, const ConvParams *p) {
+  int r0, r1;
+  while (claim(&p->chunks, &r0, &r1)) conv2d_rows(x, w, y, col, p, r0, r1);
+}
+
+/* dpatches (rows, K) = dy (rows, C_out) * filter^T, then col2im onto dx (rows: whole images unless pointwise). */
+static void conv2d_backprop_input_rows(const float *dy, const float *w, float *dx, float *col, const ConvParams *p,
+                                       int begin, int end) {
+  const int K = p->kernelHeight * p->kernelWidth * p->inChannels, CO = p->outChannels, thread = p->chunks.thread;
   if (is_pointwise(p)) {
-    GemmParams g = { .m = M, .n = K, .k = CO, .aRow = CO, .aCol = 1, .bRow = 1, .bCol = CO, .ldc = K };
-    gemm(dy, w, dx, &g);
+    GemmParams g = { .m = end - begin, .n = K, .k = CO, .aRow = CO, .aCol = 1, .bRow = 1, .bCol = CO, .ldc = K };
+    gemm(dy + begin * CO, w, dx + begin * K, &g, thread);
     return;
   }
-  __builtin_memset(dx, 0, (unsigned long)p->batch * p->inHeight * p->inWidth * p->inChannels * sizeof(float));
-  for (int r0 = 0; r0 < M; r0 += p->chunkRows) {
-    const int rows = imin(p->chunkRows, M - r0);
+  const int image = p->inHeight * p->inWidth * p->inChannels, OHW = p->outHeight * p->outWidth;
+  __builtin_memset(dx + begin / OHW * image, 0, (unsigned long)(end - begin) / OHW * image * sizeof(float));
+  for (int r0 = begin; r0 < end; r0 += p->chunkRows) {
+    const int rows = imin(p->chunkRows, end - r0);
     GemmParams g = { .m = rows, .n = K, .k = CO, .aRow = CO, .aCol = 1, .bRow = 1, .bCol = CO, .ldc = K };
-    gemm(dy + r0 * CO, w, col, &g);
+    gemm(dy + r0 * CO, w, col, &g, thread);
     col2im(p, col, r0, rows, dx);
   }
 }
 
-/* dfilter (K, C_out) += patches^T (K, rows) * dy (rows, C_out), summed over chunks. */
+__attribute__((export_name("conv2dBackpropInput")))
+void conv2dBackpropInput(const float *dy, const float *w, float *dx, float *col, const ConvParams *p) {
+  int r0, r1;
+  while (claim(&p->chunks, &r0, &r1)) conv2d_backprop_input_rows(dy, w, dx, col, p, r0, r1);
+}
+
+/*
+ * dfilter (K, C_out) += patches^T (K, rows) * dy (rows, C_out) over every chunk this thread claims: the
+ * caller zeroes each thread's dfilter and sums them.
+ */
 __attribute__((export_name("conv2dBackpropFilter")))
 void conv2dBackpropFilter(const float *x, const float *dy, float *dw, float *col, const ConvParams *p) {
-  const int K = p->kernelHeight * p->kernelWidth * p->inChannels, CO = p->outChannels;
-  const int M = p->batch * p->outHeight * p->outWidth;
-  if (is_pointwise(p)) {
-    GemmParams g = { .m = K, .n = CO, .k = M, .aRow = 1, .aCol = K, .bRow = CO, .bCol = 1, .ldc = CO };
-    gemm(x, dy, dw, &g);
-    return;
-  }
-  for (int r0 = 0; r0 < M; r0 += p->chunkRows) {
-    const int rows = imin(p->chunkRows, M - r0);
-    im2col(p, x, r0, rows, col);
-    GemmParams g = { .m = K, .n = CO, .k = rows, .aRow = 1, .aCol = K, .bRow = CO, .bCol = 1, .ldc = CO, .accumulate = r0 > 0 };
-    gemm(col, dy + r0 * CO, dw, &g);
+  const int K = p->kernelHeight * p->kernelWidth * p->inChannels, CO = p->outChannels, thread = p->chunks.thread;
+  int begin, end;
+  while (claim(&p->chunks, &begin, &end)) {
+    if (is_pointwise(p)) {
+      GemmParams g = { .m = K, .n = CO, .k = end - begin, .aRow = 1, .aCol = K, .bRow = CO, .bCol = 1, .ldc = CO, .accumulate = 1 };
+      gemm(x + begin * K, dy + begin * CO, dw, &g, thread);
+      continue;
+    }
+    for (int r0 = begin; r0 < end; r0 += p->chunkRows) {
+      const int rows = imin(p->chunkRows, end - r0);
+      im2col(p, x, r0, rows, col);
+      GemmParams g = { .m = K, .n = CO, .k = rows, .aRow = 1, .aCol = K, .bRow = CO, .bCol = 1, .ldc = CO, .accumulate = 1 };
+      gemm(col, dy + r0 * CO, dw, &g, thread);
+    }
   }
 }
 

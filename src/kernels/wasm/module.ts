@@ -2,12 +2,21 @@
  * Loads the SIMD kernels module synchronously and manages its memory: everything above `__heap_base`
  * is one arena that each call lays out from the start, so memory grows only when a call needs more
  * than any call before it, and never per call.
+ *
+ * Where Node's worker_threads and shared WebAssembly memory exist, the threaded build is loaded on a
+ * shared memory, and a second instance of it in one Worker (started on the first large call) runs the
+ * second part of large kernels: see `Helper`. Elsewhere (browsers, engines without shared memory) the
+ * single-thread build runs everything on the calling thread.
  */
-import { wasmBase64 } from './binary.js';
+import { threadedMemoryPages, threadedWasmBase64, wasmBase64 } from './binary.js';
+
+export type KernelName = 'matmul' | 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter';
+const KERNEL_CODES: Record<KernelName, number> = { matmul: 0, conv2d: 1, conv2dBackpropInput: 2, conv2dBackpropFilter: 3 };
 
 export interface KernelExports {
-  memory: WebAssembly.Memory;
+  memory?: WebAssembly.Memory;
   __heap_base: WebAssembly.Global;
+  __stack_pointer?: WebAssembly.Global;
   matmul(a: number, b: number, y: number, params: number): void;
   conv2d(x: number, w: number, y: number, col: number, params: number): void;
   conv2dBackpropInput(dy: number, w: number, dx: number, col: number, params: number): void;
@@ -20,6 +29,10 @@ const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 
   65, 0, 253, 15, 253, 98, 11]);
 
 const PAGE = 65536;
+const WORKER_STACK = 65536;
+/** Int32 words of the control block shared with the worker; the field indices follow. */
+const CONTROL_INTS = 16;
+const REQUEST = 0, DONE = 1, READY = 2, KERNEL = 3, ARGS = 4, FAILED = 9, CLAIM = 10;
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   const s = atob(text);
@@ -28,18 +41,149 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
+type WorkerThreads = typeof import('node:worker_threads');
+
+/** Node's worker_threads without a static import (which would break browser bundles); null elsewhere. */
+function workerThreads(): WorkerThreads | null {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  try {
+    return (proc?.getBuiltinModule?.('node:worker_threads') as WorkerThreads | undefined) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/*
+ * The worker's whole program (CommonJS, passed as `eval` source so it needs no file next to the
+ * bundle): instantiate the module on the shared memory with its own stack, flag READY, then forever
+ * wait for REQUEST to change, claim the request (CLAIM holds its number until the worker or the main
+ * thread takes it), run the named kernel on the given pointers and publish DONE. The loop never
+ * yields, so the worker holds no event-loop handle; it is unref'd and dies with the process.
+ */
+const WORKER_SOURCE = `
+const { workerData: d } = require('node:worker_threads');
+const e = new WebAssembly.Instance(d.module, { env: { memory: d.memory } }).exports;
+e.__stack_pointer.value = d.stackTop;
+const kernels = [e.matmul, e.conv2d, e.conv2dBackpropInput, e.conv2dBackpropFilter];
+const c = new Int32Array(d.memory.buffer, d.control, ${CONTROL_INTS});
+Atomics.store(c, ${READY}, 1);
+Atomics.notify(c, ${READY});
+let seen = 0;
+for (;;) {
+  Atomics.wait(c, ${REQUEST}, seen);
+  const request = Atomics.load(c, ${REQUEST});
+  if (request === seen) continue;
+  seen = request;
+  if (Atomics.compareExchange(c, ${CLAIM}, request, 0) !== request) continue;
+  try { kernels[c[${KERNEL}]](c[${ARGS}], c[${ARGS} + 1], c[${ARGS} + 2], c[${ARGS} + 3], c[${ARGS} + 4]); }
+  catch { Atomics.store(c, ${FAILED}, 1); }
+  Atomics.store(c, ${DONE}, request);
+  Atomics.notify(c, ${DONE});
+}
+`;
+
+/** The second thread: a Worker running WORKER_SOURCE on the shared memory. */
+class Helper {
+  private state: 'idle' | 'starting' | 'ready' | 'failed' = 'idle';
+  private request = 0;
+  /** Kernel calls split across both threads so far (tests check that large calls take this path). */
+  splitCalls = 0;
+  /** Of those, calls the main thread finished alone because the worker had not started on them. */
+  withdrawn = 0;
+
+  constructor(private readonly threads: WorkerThreads, private readonly module: WebAssembly.Module,
+    private readonly memory: WebAssembly.Memory, private readonly control: Int32Array, private readonly stackTop: number) {}
+
+  /** True when the worker can take work now; the first call starts it (and answers false). */
+  available(): boolean {
+    if (this.state === 'ready') return true;
+    if (this.state === 'idle') this.start();
+    if (this.state === 'starting' && Atomics.load(this.control, READY) === 1) this.state = 'ready';
+    return this.state === 'ready';
+  }
+
+  /** Resolves once the worker is ready (or failed to start); for tests and benchmarks. */
+  async whenReady(): Promise<boolean> {
+    this.available();
+    while (this.state === 'starting' && Atomics.load(this.control, READY) !== 1) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    return this.available();
+  }
+
+  private start(): void {
+    this.state = 'starting';
+    try {
+      const worker = new this.threads.Worker(WORKER_SOURCE, {
+        eval: true,
+        workerData: { module: this.module, memory: this.memory, control: this.control.byteOffset, stackTop: this.stackTop },
+      });
+      worker.unref();
+      worker.on('error', () => { this.state = 'failed'; });
+      worker.on('exit', () => { this.state = 'failed'; });
+    } catch {
+      this.state = 'failed';
+    }
+  }
+
+  /**
+   * Posts `kernel(args)` to the worker, runs `own` here, and returns once the worker is done with it.
+   * The kernels share out their chunks between whichever threads run them, so when `own` finishes
+   * before the worker claimed the request (it was busy or descheduled), this thread withdraws the
+   * request instead of waiting: `own` has done all the work.
+   */
+  runBeside(kernel: KernelName, args: number[], own: () => void): void {
+    const c = this.control;
+    this.splitCalls++;
+    const request = this.request = (this.request + 1) | 0 || 1;
+    c[KERNEL] = KERNEL_CODES[kernel];
+    args.forEach((v, i) => { c[ARGS + i] = v; });
+    Atomics.store(c, CLAIM, request);
+    Atomics.store(c, REQUEST, request);
+    Atomics.notify(c, REQUEST);
+    try {
+      own();
+    } finally {
+      if (Atomics.compareExchange(c, CLAIM, request, 0) === request) {
+        this.withdrawn++;
+      } else {
+        for (let done = Atomics.load(c, DONE); done !== request; done = Atomics.load(c, DONE)) {
+          Atomics.wait(c, DONE, done);
+        }
+      }
+    }
+    if (Atomics.exchange(c, FAILED, 0) !== 0) throw new Error(`The wasm worker failed in ${kernel}.`);
+  }
+}
+
 export class KernelModule {
   readonly exports: KernelExports;
+  /** The second thread when this module is the threaded build, else null. */
+  readonly helper: Helper | null;
+  private readonly memory: WebAssembly.Memory;
   private readonly heapBase: number;
-  private bytes: ArrayBuffer;
+  private bytes: ArrayBufferLike;
   f32: Float32Array;
   i32: Int32Array;
 
-  constructor() {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(decodeBase64(wasmBase64)), {});
-    this.exports = instance.exports as unknown as KernelExports;
-    this.heapBase = align(Number(this.exports.__heap_base.value));
-    this.bytes = this.exports.memory.buffer;
+  constructor(threads: WorkerThreads | null) {
+    if (threads !== null) {
+      const module = new WebAssembly.Module(decodeBase64(threadedWasmBase64));
+      this.memory = new WebAssembly.Memory({ ...threadedMemoryPages, shared: true });
+      this.exports = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as KernelExports;
+      // Reserved above the module's heap base: the control block, then the worker's stack (growing down).
+      const control = align(Number(this.exports.__heap_base.value));
+      const stackTop = align(control + 4 * CONTROL_INTS + WORKER_STACK);
+      this.heapBase = stackTop;
+      this.helper = new Helper(threads, module, this.memory, new Int32Array(this.memory.buffer, control, CONTROL_INTS), stackTop);
+    } else {
+      const instance = new WebAssembly.Instance(new WebAssembly.Module(decodeBase64(wasmBase64)), {});
+      this.exports = instance.exports as unknown as KernelExports;
+      this.memory = this.exports.memory as WebAssembly.Memory;
+      this.heapBase = align(Number(this.exports.__heap_base.value));
+      this.helper = null;
+    }
+    this.bytes = this.memory.buffer;
     this.f32 = new Float32Array(this.bytes);
     this.i32 = new Int32Array(this.bytes);
   }
@@ -55,12 +199,14 @@ export class KernelModule {
       offsets.push(end);
       end = align(end + 4 * n);
     }
-    const have = this.exports.memory.buffer.byteLength;
-    if (end > have) this.exports.memory.grow(Math.ceil((end - have) / PAGE));
-    if (this.exports.memory.buffer !== this.bytes) {
-      this.bytes = this.exports.memory.buffer;
-      this.f32 = new Float32Array(this.bytes);
-      this.i32 = new Int32Array(this.bytes);
+    const have = this.memory.buffer.byteLength;
+    if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
+    // A shared memory's buffer object stays the same length after grow: refresh the views on any change.
+    const bytes = this.memory.buffer;
+    if (bytes !== this.bytes || bytes.byteLength !== this.bytes.byteLength) {
+      this.bytes = bytes;
+      this.f32 = new Float32Array(bytes);
+      this.i32 = new Int32Array(bytes);
     }
     return offsets;
   }
@@ -73,10 +219,19 @@ let loaded: KernelModule | null | undefined;
 /** The instantiated module, or null when this engine lacks WebAssembly SIMD or loading failed. */
 export function kernelModule(): KernelModule | null {
   if (loaded === undefined) {
-    try {
-      loaded = typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE) ? new KernelModule() : null;
-    } catch {
-      loaded = null;
+    loaded = null;
+    if (typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE)) {
+      // KERATS_WASM_THREADS=1 (Node) keeps every kernel on the calling thread, read once here.
+      const oneThread = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.KERATS_WASM_THREADS === '1';
+      const threads = typeof SharedArrayBuffer === 'function' && !oneThread ? workerThreads() : null;
+      for (const t of threads === null ? [null] : [threads, null]) {
+        try {
+          loaded = new KernelModule(t);
+          break;
+        } catch {
+          // The threaded build needs shared memory and atomics: try the single-thread one.
+        }
+      }
     }
   }
   return loaded;
