@@ -5,32 +5,18 @@
  * (sigmoid being recurrent_activation and tanh activation). States [h, c]; the output is h.
  * Weights in Keras's order: kernel (features, 4 units), recurrent_kernel (units, 4 units), bias (4 units).
  */
-import { ValueError } from '../../core/errors.js';
-import { getActivation, serializeActivation, type ActivationFn, type ActivationIdentifier } from '../../activations/index.js';
-import { Initializer, getInitializer, serializeInitializer, type InitializerIdentifier } from '../../initializers/index.js';
+import { getActivation, type ActivationFn, type ActivationIdentifier } from '../../activations/index.js';
+import { Initializer, getInitializer } from '../../initializers/index.js';
 import * as ops from '../../ops/index.js';
-import type { Tensor, Variable } from '../../tensor/tensor.js';
-import { BaseRNN, type BaseRNNArgs } from './baseRnn.js';
-import { RecurrentConfigReader, nullRegularizersAndConstraints } from './recurrentConfig.js';
-import { checkNoDropout } from './simpleRnn.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { RecurrentConfigReader } from './recurrentConfig.js';
+import { RecurrentLayer, type RecurrentLayerArgs } from './recurrentLayer.js';
 
-export interface LSTMArgs extends BaseRNNArgs {
-  /** For the cell input and the output (default 'tanh'; null means linear). */
-  activation?: ActivationIdentifier;
+export interface LSTMArgs extends RecurrentLayerArgs {
   /** For the gates i, f, o (default 'sigmoid', as Keras 3; TensorFlow.js defaults to 'hard_sigmoid'). */
   recurrentActivation?: ActivationIdentifier;
-  useBias?: boolean;
-  kernelInitializer?: InitializerIdentifier;
-  recurrentInitializer?: InitializerIdentifier;
-  biasInitializer?: InitializerIdentifier;
   /** Start the forget-gate block of the bias at 1 (Jozefowicz et al. 2015). Default true. */
   unitForgetBias?: boolean;
-  /** Only 0 for now. */
-  dropout?: number;
-  /** Only 0 for now. */
-  recurrentDropout?: number;
-  /** Seed for dropout (kept in the config, as Keras does). */
-  seed?: number | null;
 }
 
 /**
@@ -48,64 +34,29 @@ class UnitForgetBias extends Initializer {
   }
 }
 
-export class LSTM extends BaseRNN {
+export class LSTM extends RecurrentLayer {
   static override readonly className = 'LSTM';
-  readonly units: number;
-  readonly activation: ActivationFn;
   readonly recurrentActivation: ActivationFn;
-  readonly useBias: boolean;
-  readonly kernelInitializer: InitializerIdentifier;
-  readonly recurrentInitializer: InitializerIdentifier;
-  readonly biasInitializer: InitializerIdentifier;
   readonly unitForgetBias: boolean;
-  readonly dropout = 0;
-  readonly recurrentDropout = 0;
-  readonly seed: number | null;
-  kernel: Variable | null = null;
-  recurrentKernel: Variable | null = null;
-  bias: Variable | null = null;
 
   constructor(units: number, args: LSTMArgs = {}) {
-    super(args);
-    if (!Number.isInteger(units) || units <= 0) {
-      throw new ValueError(`Received an invalid value for argument \`units\`, expected a positive integer, got ${units}.`);
-    }
-    checkNoDropout('LSTM', 'dropout', args.dropout);
-    checkNoDropout('LSTM', 'recurrentDropout', args.recurrentDropout);
-    this.units = units;
-    this.activation = getActivation(args.activation === undefined ? 'tanh' : args.activation);
+    super(units, args);
     this.recurrentActivation = getActivation(args.recurrentActivation === undefined ? 'sigmoid' : args.recurrentActivation);
-    this.useBias = args.useBias ?? true;
-    this.kernelInitializer = args.kernelInitializer ?? 'glorot_uniform';
-    this.recurrentInitializer = args.recurrentInitializer ?? 'orthogonal';
-    this.biasInitializer = args.biasInitializer ?? 'zeros';
     this.unitForgetBias = args.unitForgetBias ?? true;
-    this.seed = args.seed ?? null;
+  }
+
+  protected get gates(): number {
+    return 4;
   }
 
   /** [h, c]: the hidden state (also the output) and the carry. */
-  get stateSize(): number[] {
+  override get stateSize(): number[] {
     return [this.units, this.units];
   }
 
-  get outputSize(): number {
-    return this.units;
-  }
-
-  protected buildCell(features: number): void {
-    const u = this.units;
-    this.kernel = this.addWeight('kernel', [features, 4 * u], this.kernelInitializer);
-    this.recurrentKernel = this.addWeight('recurrent_kernel', [u, 4 * u], this.recurrentInitializer);
-    if (this.useBias) {
-      const init = this.unitForgetBias ? new UnitForgetBias(getInitializer(this.biasInitializer), u) : this.biasInitializer;
-      this.bias = this.addWeight('bias', [4 * u], init);
-    }
-  }
-
-  /** x W + b for every timestep in one matmul; the loop then only adds h U. */
-  protected override projectInputs(sequences: Tensor): Tensor {
-    const projected = ops.matmul(sequences, this.kernel!);
-    return this.bias ? ops.add(projected, this.bias) : projected;
+  protected override biasSpec() {
+    const init = this.unitForgetBias ? new UnitForgetBias(getInitializer(this.biasInitializer), this.units) : this.biasInitializer;
+    return { shape: [4 * this.units], initializer: init };
   }
 
   protected step(projectedInput: Tensor, states: Tensor[]): [Tensor, Tensor[]] {
@@ -122,21 +73,7 @@ export class LSTM extends BaseRNN {
 
   /** Keras 3's LSTM.get_config: the RNN keys, then the cell's (unit_forget_bias after the initializers). */
   override getConfig(): Record<string, unknown> {
-    return {
-      ...super.getConfig(),
-      units: this.units,
-      activation: serializeActivation(this.activation),
-      recurrent_activation: serializeActivation(this.recurrentActivation),
-      use_bias: this.useBias,
-      kernel_initializer: serializeInitializer(this.kernelInitializer),
-      recurrent_initializer: serializeInitializer(this.recurrentInitializer),
-      bias_initializer: serializeInitializer(this.biasInitializer),
-      unit_forget_bias: this.unitForgetBias,
-      ...nullRegularizersAndConstraints(),
-      dropout: this.dropout,
-      recurrent_dropout: this.recurrentDropout,
-      seed: this.seed,
-    };
+    return this.cellConfig(this.recurrentActivation, { unit_forget_bias: this.unitForgetBias }, { seed: this.seed });
   }
 
   /** Rebuilds the layer from a Keras config (snake_case keys, as in a .keras file's config.json). */
