@@ -23,8 +23,8 @@ export abstract class RandomInitializer extends Initializer {
   }
 }
 
-export class RandomNormal extends RandomInitializer {
-  readonly className = 'RandomNormal';
+/** Draws with a mean and standard deviation (Keras's defaults 0 and 0.05); subclasses pick the distribution. */
+abstract class MeanStddevInitializer extends RandomInitializer {
   readonly mean: number;
   readonly stddev: number;
 
@@ -34,9 +34,11 @@ export class RandomNormal extends RandomInitializer {
     this.stddev = options.stddev ?? 0.05;
   }
 
+  protected abstract draw(shape: readonly number[]): Tensor;
+
   call(shape: readonly number[]): Tensor {
-    checkShape('RandomNormal', shape);
-    return drawWithSeed(this.seed, () => randomNormal(shape, this.mean, this.stddev));
+    checkShape(this.className, shape);
+    return drawWithSeed(this.seed, () => this.draw(shape));
   }
 
   override getConfig(): InitializerConfig {
@@ -44,25 +46,18 @@ export class RandomNormal extends RandomInitializer {
   }
 }
 
+export class RandomNormal extends MeanStddevInitializer {
+  readonly className = 'RandomNormal';
+  protected draw(shape: readonly number[]): Tensor {
+    return randomNormal(shape, this.mean, this.stddev);
+  }
+}
+
 /** Normal draws beyond two standard deviations are discarded and re-drawn. */
-export class TruncatedNormal extends RandomInitializer {
+export class TruncatedNormal extends MeanStddevInitializer {
   readonly className = 'TruncatedNormal';
-  readonly mean: number;
-  readonly stddev: number;
-
-  constructor(options: { mean?: number; stddev?: number; seed?: number | null } = {}) {
-    super(options.seed);
-    this.mean = options.mean ?? 0;
-    this.stddev = options.stddev ?? 0.05;
-  }
-
-  call(shape: readonly number[]): Tensor {
-    checkShape('TruncatedNormal', shape);
-    return drawWithSeed(this.seed, () => truncatedNormal(shape, this.mean, this.stddev));
-  }
-
-  override getConfig(): InitializerConfig {
-    return { ...super.getConfig(), mean: this.mean, stddev: this.stddev };
+  protected draw(shape: readonly number[]): Tensor {
+    return truncatedNormal(shape, this.mean, this.stddev);
   }
 }
 
