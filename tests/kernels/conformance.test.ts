@@ -1,11 +1,13 @@
 /**
  * Backend conformance: every kernel the wasm backend implements natively (matmul, conv2d and both conv
- * backprops, same-shape add/sub/mul) runs on both backends over odd shapes, transposes, batches, strides 1-3, padding and
+ * backprops, add/sub/mul on equal shapes or a trailing broadcast, relu/step, contiguous sums, max pooling
+ * and its gradient) runs on both backends over odd shapes, transposes, batches, strides 1-3, padding and
  * dilation. Each backend must match a float64 oracle written from the kernel's definition below, and
  * the wasm backend must match the JS reference, within float32 tolerance (relative 1e-4).
  */
+import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Backend, Conv2DParams } from '../../src/backend/backend.js';
+import type { Backend, Conv2DParams, Pool2DParams } from '../../src/backend/backend.js';
 import { randomFloat, setSeed } from '../../src/core/random.js';
 import { jsBackend } from '../../src/kernels/js/index.js';
 import { wasmAvailable, wasmBackend } from '../../src/kernels/wasm/index.js';
@@ -139,7 +141,9 @@ describe('conv2d conformance (forward, backprop input, backprop filter)', () => 
 describe('binary add/sub/mul conformance (wasm on equal shapes, JS otherwise)', () => {
   // Sizes on both sides of the wasm backend's 1024-element threshold and of the 4-lane SIMD width.
   const shapes: [number[], number[]][] = [[[1], [1]], [[17], [17]], [[3, 341], [3, 341]], [[1024], [1024]],
-    [[5, 205], [5, 205]], [[4099], [4099]], [[33, 65], [65]], [[2, 1, 1025], [2, 3, 1025]]];
+    [[5, 205], [5, 205]], [[4099], [4099]], [[33, 65], [65]], [[2, 1, 1025], [2, 3, 1025]],
+    // Trailing broadcasts (the bias add), wasm from 1024 elements: lane-aligned, odd, and with leading 1s.
+    [[7, 13, 32], [32]], [[9, 130], [1, 130]], [[2, 300, 5], [1, 5]], [[4, 3, 97], [3, 97]]];
   const oracles = { add: (x: number, y: number) => x + y, sub: (x: number, y: number) => x - y, mul: (x: number, y: number) => x * y };
   for (const [aShape, bShape] of shapes) {
     const outShape = aShape.length >= bShape.length ? [...aShape] : [...bShape];
@@ -167,5 +171,106 @@ describe('binary add/sub/mul conformance (wasm on equal shapes, JS otherwise)', 
         });
       }
     }
+  }
+});
+
+describe('relu and step conformance', () => {
+  // Around the 1024-element threshold and the 4-lane width; zeros, -0 and NaN give 0 (x > 0 is false).
+  for (const n of [5, 1023, 1024, 4099]) {
+    const x = rand(n);
+    x[0] = 0; x[1] = -0; x[2] = NaN;
+    for (const op of ['relu', 'step'] as const) {
+      const expected = Float32Array.from(x, (v) => (v > 0 ? (op === 'relu' ? v : 1) : 0));
+      for (const [backend, available] of backends) {
+        it(`${backend.name}: ${op} of ${n} elements`, { skip: !available && 'no WebAssembly SIMD' }, () => {
+          const y = backend.unary(op, x);
+          assertClose(y, expected, 0, `${backend.name} ${op}`);
+          assert.ok(Object.is(y[1], 0), `${backend.name} ${op}(-0) is +0`);
+        });
+      }
+    }
+  }
+});
+
+describe('sum over contiguous axes conformance', () => {
+  const cases: [number[], number[]][] = [[[37, 5, 32], [0, 1]], [[3, 401, 7], [1]], [[2, 3, 5, 67], [1, 2]],
+    [[1100], [0]], [[5, 9, 33], [0, 1, 2]], [[600, 3], [1]], [[4, 6, 50], [0, 2]]];
+  for (const [shape, axes] of cases) {
+    const x = rand(shape.reduce((p, d) => p * d, 1));
+    // Oracle: float64 sum of every element into the output position with the reduced axes dropped.
+    const outShape = shape.filter((_, i) => !axes.includes(i));
+    const expected = new Float64Array(outShape.reduce((p, d) => p * d, 1));
+    for (let flat = 0; flat < x.length; flat++) {
+      let rest = flat, o = 0, stride = 1;
+      for (let d = shape.length - 1; d >= 0; d--) {
+        const coord = rest % shape[d];
+        rest = Math.floor(rest / shape[d]);
+        if (!axes.includes(d)) { o += coord * stride; stride *= shape[d]; }
+      }
+      expected[o] += x[flat];
+    }
+    for (const [backend, available] of backends) {
+      it(`${backend.name}: sum ${JSON.stringify(shape)} over ${JSON.stringify(axes)}`, { skip: !available && 'no WebAssembly SIMD' }, () => {
+        assertClose(backend.reduce('sum', x, shape, axes), expected, TOL, `${backend.name} sum`);
+      });
+    }
+  }
+});
+
+describe('maxPool2d conformance (forward and backprop)', () => {
+  // Oracle from the definition in backend.ts: each window clipped to the input, scanned row-major,
+  // the first maximum wins; the gradient of an output goes to that position.
+  function poolOracle(p: Pool2DParams, x: Float32Array, dy: Float32Array) {
+    const y = new Float64Array(p.batch * p.outHeight * p.outWidth * p.channels), dx = new Float64Array(x.length);
+    for (let n = 0; n < p.batch; n++) for (let oh = 0; oh < p.outHeight; oh++) for (let ow = 0; ow < p.outWidth; ow++) {
+      for (let c = 0; c < p.channels; c++) {
+        let best = -Infinity, at = -1;
+        for (let r = oh * p.strideHeight - p.padTop, i = 0; i < p.poolHeight; i++, r++) {
+          for (let q = ow * p.strideWidth - p.padLeft, j = 0; j < p.poolWidth; j++, q++) {
+            if (r < 0 || r >= p.inHeight || q < 0 || q >= p.inWidth) continue;
+            const k = ((n * p.inHeight + r) * p.inWidth + q) * p.channels + c;
+            if (at === -1 || x[k] > best) { best = x[k]; at = k; }
+          }
+        }
+        const o = ((n * p.outHeight + oh) * p.outWidth + ow) * p.channels + c;
+        y[o] = best;
+        if (at !== -1) dx[at] += dy[o];
+      }
+    }
+    return { y, dx };
+  }
+  for (let t = 0; t < 10; t++) {
+    const pool = [randInt(1, 3), randInt(1, 3)], stride = [randInt(1, 3), randInt(1, 3)];
+    const same = t % 2 === 1;
+    const inHeight = randInt(pool[0], 13), inWidth = randInt(pool[1], 13);
+    const out = (size: number, k: number, s: number) => (same ? Math.ceil(size / s) : Math.floor((size - k) / s) + 1);
+    const outHeight = out(inHeight, pool[0], stride[0]), outWidth = out(inWidth, pool[1], stride[1]);
+    const padH = same ? Math.max((outHeight - 1) * stride[0] + pool[0] - inHeight, 0) : 0;
+    const padW = same ? Math.max((outWidth - 1) * stride[1] + pool[1] - inWidth, 0) : 0;
+    const p: Pool2DParams = { batch: randInt(1, 4), inHeight, inWidth, channels: [1, 3, 4, 7, 32][t % 5], outHeight, outWidth,
+      poolHeight: pool[0], poolWidth: pool[1], strideHeight: stride[0], strideWidth: stride[1],
+      padTop: Math.floor(padH / 2), padLeft: Math.floor(padW / 2) };
+    // Values from a few levels so that windows hold ties (the first maximum must win).
+    const x = Float32Array.from({ length: p.batch * inHeight * inWidth * p.channels }, () => randInt(-3, 3) / 4);
+    const dy = rand(p.batch * outHeight * outWidth * p.channels);
+    const expected = poolOracle(p, x, dy);
+    const label = `${p.batch}x${inHeight}x${inWidth}x${p.channels} pool ${pool} stride ${stride}${same ? ' same' : ''}`;
+    for (const [backend, available] of backends) {
+      it(`${backend.name}: ${label}`, { skip: !available && 'no WebAssembly SIMD' }, () => {
+        assertClose(backend.maxPool2d(x, p), expected.y, TOL, `${backend.name} maxPool2d`);
+        assertClose(backend.maxPool2dBackprop(dy, x, p), expected.dx, TOL, `${backend.name} maxPool2dBackprop`);
+      });
+    }
+  }
+  // Channels 2 take the scalar loop, 4 and 6 the 4-lane one (and its scalar tail).
+  for (const channels of [2, 4, 6]) {
+    it(`wasm: NaN wins its window in both passes, as the JS kernel (${channels} channels)`, { skip: !wasmAvailable() && 'no WebAssembly SIMD' }, () => {
+      const p: Pool2DParams = { batch: 1, inHeight: 3, inWidth: 4, channels, outHeight: 2, outWidth: 2,
+        poolHeight: 2, poolWidth: 2, strideHeight: 1, strideWidth: 2, padTop: 0, padLeft: 0 };
+      const x = Float32Array.from({ length: 12 * channels }, (_, i) => (i % 5 === 2 ? NaN : randInt(-2, 2)));
+      const dy = rand(4 * channels);
+      assert.deepEqual([...wasmBackend.maxPool2d(x, p)], [...jsBackend.maxPool2d(x, p)]);
+      assert.deepEqual([...wasmBackend.maxPool2dBackprop(dy, x, p)], [...jsBackend.maxPool2dBackprop(dy, x, p)]);
+    });
   }
 });

@@ -1,6 +1,7 @@
 /**
- * The WebAssembly SIMD backend: matmul, the three conv2d kernels and same-shape add/sub/mul run in
- * wasm (kernels.c); every other kernel is the JS reference, spread in so the backend stays complete as
+ * The WebAssembly SIMD backend: matmul, the three conv2d kernels, max pooling and its gradient, relu and
+ * step, add/sub/mul on equal shapes or with a trailing broadcast (the bias add), and sums over contiguous
+ * axes run in wasm (kernels.c); every other kernel is the JS reference, spread in so the backend stays complete as
  * the interface grows.
  *
  * Large matmuls and convs run on two threads when the threaded build loaded (module.ts): the same
@@ -8,7 +9,7 @@
  * buffers, and both claim chunks of the output (rows; columns for short, wide products; batch elements
  * or whole images where rows would overlap) from one counter in wasm memory until none is left.
  */
-import type { Backend, BinaryOp, Conv2DParams } from '../../backend/backend.js';
+import type { Backend, BinaryOp, Conv2DParams, Pool2DParams, ReduceOp, UnaryOp } from '../../backend/backend.js';
 import { jsBackend } from '../js/index.js';
 import { kernelModule, type KernelModule, type KernelName } from './module.js';
 
@@ -175,23 +176,93 @@ const SAME_SHAPE_OPS: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul:
 // Below this many elements the wasm call and copies cost about what the JS loop does (bench/NOTES.md).
 const SAME_SHAPE_MIN = 1024;
 
-function binary(op: BinaryOp, a: Float32Array, aShape: number[], b: Float32Array, bShape: number[], outShape: number[]): Float32Array {
-  const code = SAME_SHAPE_OPS[op];
-  if (code === undefined || a.length < SAME_SHAPE_MIN || a.length !== b.length || !sameShape(aShape, bShape)) {
-    return jsBackend.binary(op, a, aShape, b, bShape, outShape);
-  }
+/**
+ * One call of a single-thread kernel: copies `inputs` in, lays out the output (and `scratch` floats),
+ * calls `call(inputOffsets, outputOffset, scratchOffset)`, copies the output out. Null when wasm32
+ * memory cannot hold the call.
+ */
+function runSingle(inputs: Float32Array[], outputSize: number, scratch: number,
+  call: (m: KernelModule, inputsAt: number[], outputAt: number, scratchAt: number) => void): Float32Array | null {
   const m = module();
   let at: number[];
   try {
-    at = m.layout([a.length, b.length, a.length]);
+    at = m.layout([...inputs.map((x) => x.length), outputSize, scratch]);
   } catch (e) {
-    if (e instanceof RangeError) return jsBackend.binary(op, a, aShape, b, bShape, outShape);
+    if (e instanceof RangeError) return null;
     throw e;
   }
-  m.f32.set(a, at[0] >> 2);
-  m.f32.set(b, at[1] >> 2);
-  m.exports.binarySameShape(at[0], at[1], at[2], a.length, code);
-  return m.f32.slice(at[2] >> 2, (at[2] >> 2) + a.length);
+  inputs.forEach((x, i) => m.f32.set(x, at[i] >> 2));
+  const outputAt = at[inputs.length];
+  call(m, at.slice(0, inputs.length), outputAt, at[inputs.length + 1]);
+  return m.f32.slice(outputAt >> 2, (outputAt >> 2) + outputSize);
+}
+
+function binary(op: BinaryOp, a: Float32Array, aShape: number[], b: Float32Array, bShape: number[], outShape: number[]): Float32Array {
+  const code = SAME_SHAPE_OPS[op];
+  const n = a.length;
+  if (code === undefined || n < SAME_SHAPE_MIN || n !== outShape.reduce((p, d) => p * d, 1)) {
+    return jsBackend.binary(op, a, aShape, b, bShape, outShape);
+  }
+  let y: Float32Array | null = null;
+  if (b.length === n && sameShape(aShape, bShape)) {
+    y = runSingle([a, b], n, 0, (m, [aAt, bAt], yAt) => m.exports.binarySameShape(aAt, bAt, yAt, n, code));
+  } else if (b.length > 1 && n % b.length === 0 && trailingMatches(aShape, bShape)) {
+    // b repeats along a's leading axes: the bias add.
+    y = runSingle([a, b], n, 0, (m, [aAt, bAt], yAt) => m.exports.binaryTrailing(aAt, bAt, yAt, n, b.length, code));
+  }
+  return y ?? jsBackend.binary(op, a, aShape, b, bShape, outShape);
+}
+
+/** b's shape without leading 1s equals a's trailing axes. */
+function trailingMatches(aShape: number[], bShape: number[]): boolean {
+  let k = 0;
+  while (k < bShape.length && bShape[k] === 1) k++;
+  const core = bShape.slice(k);
+  const off = aShape.length - core.length;
+  return off >= 0 && core.every((d, i) => d === aShape[off + i]);
+}
+
+const UNARY_OPS: Partial<Record<UnaryOp, number>> = { relu: 0, step: 1 };
+
+function unary(op: UnaryOp, x: Float32Array): Float32Array {
+  const code = UNARY_OPS[op];
+  const n = x.length;
+  if (code === undefined || n < SAME_SHAPE_MIN) return jsBackend.unary(op, x);
+  return runSingle([x], n, 0, (m, [xAt], yAt) => m.exports.unaryMap(xAt, yAt, n, code)) ?? jsBackend.unary(op, x);
+}
+
+// The double accumulators live on the wasm side as scratch (2 floats each); wider rows stay in JS.
+const REDUCE_MAX_INNER = 1 << 16;
+
+/** Sums over contiguous axes (the bias gradient) in wasm; every other reduction is the JS kernel. */
+function reduce(op: ReduceOp, x: Float32Array, shape: number[], axes: number[]): Float32Array {
+  const contiguous = axes.length > 0 && axes.every((a, i) => a === axes[0] + i);
+  if (op !== 'sum' || !contiguous || x.length < SAME_SHAPE_MIN) return jsBackend.reduce(op, x, shape, axes);
+  const first = axes[0], last = axes[axes.length - 1];
+  const product = (from: number, to: number) => shape.slice(from, to).reduce((p, d) => p * d, 1);
+  const outer = product(0, first), mid = product(first, last + 1), inner = product(last + 1, shape.length);
+  if (inner > REDUCE_MAX_INNER) return jsBackend.reduce(op, x, shape, axes);
+  return runSingle([x], outer * inner, 2 * inner + 2, (m, [xAt], yAt, accAt) =>
+    m.exports.reduceSum(xAt, yAt, (accAt + 7) & ~7, outer, mid, inner)) ?? jsBackend.reduce(op, x, shape, axes);
+}
+
+const poolParams = (p: Pool2DParams) => [p.batch, p.inHeight, p.inWidth, p.channels, p.outHeight, p.outWidth,
+  p.poolHeight, p.poolWidth, p.strideHeight, p.strideWidth, p.padTop, p.padLeft];
+
+// The pool params struct (12 int32 fields) goes in the call's 16-float scratch.
+function maxPool2d(x: Float32Array, p: Pool2DParams): Float32Array {
+  const size = p.batch * p.outHeight * p.outWidth * p.channels;
+  return runSingle([x], size, 16, (m, [xAt], yAt, paramsAt) => {
+    m.i32.set(poolParams(p), paramsAt >> 2);
+    m.exports.maxPool2d(xAt, yAt, paramsAt);
+  }) ?? jsBackend.maxPool2d(x, p);
+}
+
+function maxPool2dBackprop(dy: Float32Array, x: Float32Array, p: Pool2DParams): Float32Array {
+  return runSingle([dy, x], x.length, 16, (m, [dyAt, xAt], dxAt, paramsAt) => {
+    m.i32.set(poolParams(p), paramsAt >> 2);
+    m.exports.maxPool2dBackprop(dyAt, xAt, dxAt, paramsAt);
+  }) ?? jsBackend.maxPool2dBackprop(dy, x, p);
 }
 
 const sameShape = (s: number[], t: number[]) => s.length === t.length && s.every((d, i) => d === t[i]);
@@ -199,5 +270,5 @@ const sameShape = (s: number[], t: number[]) => s.length === t.length && s.every
 export const wasmBackend: Backend = {
   ...jsBackend,
   name: 'wasm',
-  matmul, conv2d, conv2dBackpropInput, conv2dBackpropFilter, binary,
+  matmul, conv2d, conv2dBackpropInput, conv2dBackpropFilter, binary, unary, reduce, maxPool2d, maxPool2dBackprop,
 };

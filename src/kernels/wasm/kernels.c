@@ -415,3 +415,159 @@ void binarySameShape(const float *a, const float *b, float *y, int n, int op) {
       for (; i < n; i++) y[i] = a[i] * b[i];
   }
 }
+
+/*
+ * Mirrors Backend Pool2DParams (NHWC). Max pooling scans each window row-major and keeps the first
+ * maximum, NaN winning as TensorFlow's; windows are clipped to the input (padding is never a candidate).
+ * Measured (bench/NOTES.md entry 5): in JS these two were a quarter of a W5 training step.
+ */
+typedef struct {
+  int batch, inHeight, inWidth, channels, outHeight, outWidth;
+  int poolHeight, poolWidth, strideHeight, strideWidth, padTop, padLeft;
+} PoolParams;
+
+static inline int imax(int a, int b) { return a > b ? a : b; }
+/* v replaces best: the first candidate, a larger value, or a NaN over a number. */
+static inline int takes(float v, float best) { return v > best || (v != v && best == best); }
+/* The same on four lanes: all-ones where v replaces best. */
+static inline v128_t takes4(v128_t v, v128_t best) {
+  return wasm_v128_or(wasm_f32x4_gt(v, best), wasm_v128_andnot(wasm_f32x4_eq(best, best), wasm_f32x4_eq(v, v)));
+}
+
+__attribute__((export_name("maxPool2d")))
+void maxPool2d(const float *x, float *y, const PoolParams *p) {
+  const int H = p->inHeight, W = p->inWidth, C = p->channels, OH = p->outHeight, OW = p->outWidth;
+  for (int n = 0; n < p->batch; n++)
+    for (int oh = 0; oh < OH; oh++) {
+      const int r0 = oh * p->strideHeight - p->padTop, rs = imax(r0, 0), re = imin(r0 + p->poolHeight, H);
+      for (int ow = 0; ow < OW; ow++) {
+        const int c0 = ow * p->strideWidth - p->padLeft, cs = imax(c0, 0), ce = imin(c0 + p->poolWidth, W);
+        float *yo = y + ((n * OH + oh) * OW + ow) * C;
+        if (rs >= re || cs >= ce) {
+          for (int c = 0; c < C; c++) yo[c] = -__builtin_inff();
+          continue;
+        }
+        const float *first = x + ((n * H + rs) * W + cs) * C;
+        for (int c = 0; c < C; c++) yo[c] = first[c];
+        for (int r = rs; r < re; r++)
+          for (int col = (r == rs ? cs + 1 : cs); col < ce; col++) {
+            const float *xo = x + ((n * H + r) * W + col) * C;
+            int c = 0;
+            for (; c + 4 <= C; c += 4) {
+              const v128_t v = wasm_v128_load(xo + c), best = wasm_v128_load(yo + c);
+              wasm_v128_store(yo + c, wasm_v128_bitselect(v, best, takes4(v, best)));
+            }
+            for (; c < C; c++) {
+              const float v = xo[c], best = yo[c];
+              yo[c] = takes(v, best) ? v : best;
+            }
+          }
+      }
+    }
+}
+
+/* dx (zeroed here) += dy at the first maximum of each window; overlapping windows add up. */
+__attribute__((export_name("maxPool2dBackprop")))
+void maxPool2dBackprop(const float *dy, const float *x, float *dx, const PoolParams *p) {
+  const int H = p->inHeight, W = p->inWidth, C = p->channels, OH = p->outHeight, OW = p->outWidth;
+  __builtin_memset(dx, 0, (unsigned long)p->batch * H * W * C * sizeof(float));
+  for (int n = 0; n < p->batch; n++)
+    for (int oh = 0; oh < OH; oh++) {
+      const int r0 = oh * p->strideHeight - p->padTop, rs = imax(r0, 0), re = imin(r0 + p->poolHeight, H);
+      for (int ow = 0; ow < OW; ow++) {
+        const int c0 = ow * p->strideWidth - p->padLeft, cs = imax(c0, 0), ce = imin(c0 + p->poolWidth, W);
+        if (rs >= re || cs >= ce) continue;
+        const float *dyo = dy + ((n * OH + oh) * OW + ow) * C;
+        const int firstAt = ((n * H + rs) * W + cs) * C;
+        int c = 0;
+        /* Four channels at a time: the running maximum and, per lane, the flat offset of its pixel. */
+        for (; c + 4 <= C; c += 4) {
+          v128_t best = wasm_v128_load(x + firstAt + c), at = wasm_i32x4_splat(firstAt);
+          for (int r = rs; r < re; r++)
+            for (int col = (r == rs ? cs + 1 : cs); col < ce; col++) {
+              const int pixel = ((n * H + r) * W + col) * C;
+              const v128_t v = wasm_v128_load(x + pixel + c), take = takes4(v, best);
+              best = wasm_v128_bitselect(v, best, take);
+              at = wasm_v128_bitselect(wasm_i32x4_splat(pixel), at, take);
+            }
+          dx[wasm_i32x4_extract_lane(at, 0) + c] += dyo[c];
+          dx[wasm_i32x4_extract_lane(at, 1) + c + 1] += dyo[c + 1];
+          dx[wasm_i32x4_extract_lane(at, 2) + c + 2] += dyo[c + 2];
+          dx[wasm_i32x4_extract_lane(at, 3) + c + 3] += dyo[c + 3];
+        }
+        for (; c < C; c++) {
+          int at = ((n * H + rs) * W + cs) * C + c;
+          float best = x[at];
+          for (int r = rs; r < re; r++)
+            for (int col = (r == rs ? cs + 1 : cs); col < ce; col++) {
+              const int i = ((n * H + r) * W + col) * C + c;
+              if (takes(x[i], best)) { best = x[i]; at = i; }
+            }
+          dx[at] += dyo[c];
+        }
+      }
+    }
+}
+
+/* y = f(x) elementwise: op 0 relu (x > 0 ? x : 0), 1 step (x > 0 ? 1 : 0); NaN gives 0, as the JS kernels. */
+__attribute__((export_name("unaryMap")))
+void unaryMap(const float *x, float *y, int n, int op) {
+  const v128_t zero = wasm_f32x4_splat(0.0f), one = wasm_f32x4_splat(1.0f);
+  int i = 0;
+  if (op == 0) {
+    for (; i + 4 <= n; i += 4) {
+      const v128_t v = wasm_v128_load(x + i);
+      wasm_v128_store(y + i, wasm_v128_and(v, wasm_f32x4_gt(v, zero)));
+    }
+    for (; i < n; i++) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+  } else {
+    for (; i + 4 <= n; i += 4) wasm_v128_store(y + i, wasm_v128_and(one, wasm_f32x4_gt(wasm_v128_load(x + i), zero)));
+    for (; i < n; i++) y[i] = x[i] > 0.0f ? 1.0f : 0.0f;
+  }
+}
+
+/* y (n) = a (n) op b (m) repeated along a's leading axes (the bias add): op 0 add, 1 sub, 2 mul; n % m == 0. */
+__attribute__((export_name("binaryTrailing")))
+void binaryTrailing(const float *a, const float *b, float *y, int n, int m, int op) {
+  for (int i0 = 0; i0 < n; i0 += m) {
+    const float *ao = a + i0;
+    float *yo = y + i0;
+    int j = 0;
+    switch (op) {
+      case 0:
+        for (; j + 4 <= m; j += 4) wasm_v128_store(yo + j, wasm_f32x4_add(wasm_v128_load(ao + j), wasm_v128_load(b + j)));
+        for (; j < m; j++) yo[j] = ao[j] + b[j];
+        break;
+      case 1:
+        for (; j + 4 <= m; j += 4) wasm_v128_store(yo + j, wasm_f32x4_sub(wasm_v128_load(ao + j), wasm_v128_load(b + j)));
+        for (; j < m; j++) yo[j] = ao[j] - b[j];
+        break;
+      default:
+        for (; j + 4 <= m; j += 4) wasm_v128_store(yo + j, wasm_f32x4_mul(wasm_v128_load(ao + j), wasm_v128_load(b + j)));
+        for (; j < m; j++) yo[j] = ao[j] * b[j];
+    }
+  }
+}
+
+/*
+ * y (outer, inner) = sum over mid of x (outer, mid, inner): the contiguous-axes sum (the bias gradient),
+ * accumulated in double as the JS kernel; `acc` is scratch of `inner` doubles.
+ */
+__attribute__((export_name("reduceSum")))
+void reduceSum(const float *x, float *y, double *acc, int outer, int mid, int inner) {
+  for (int o = 0; o < outer; o++) {
+    for (int i = 0; i < inner; i++) acc[i] = 0.0;
+    const float *xo = x + (long)o * mid * inner;
+    for (int mm = 0; mm < mid; mm++, xo += inner) {
+      int i = 0;
+      for (; i + 4 <= inner; i += 4) {
+        const v128_t v = wasm_v128_load(xo + i);
+        wasm_v128_store(acc + i, wasm_f64x2_add(wasm_v128_load(acc + i), wasm_f64x2_promote_low_f32x4(v)));
+        wasm_v128_store(acc + i + 2, wasm_f64x2_add(wasm_v128_load(acc + i + 2),
+          wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 0, 1))));
+      }
+      for (; i < inner; i++) acc[i] += xo[i];
+    }
+    for (int i = 0; i < inner; i++) y[o * inner + i] = (float)acc[i];
+  }
+}

@@ -22,6 +22,11 @@ export interface KernelExports {
   conv2dBackpropInput(dy: number, w: number, dx: number, col: number, params: number): void;
   conv2dBackpropFilter(x: number, dy: number, dw: number, col: number, params: number): void;
   binarySameShape(a: number, b: number, y: number, n: number, op: number): void;
+  maxPool2d(x: number, y: number, params: number): void;
+  maxPool2dBackprop(dy: number, x: number, dx: number, params: number): void;
+  unaryMap(x: number, y: number, n: number, op: number): void;
+  binaryTrailing(a: number, b: number, y: number, n: number, m: number, op: number): void;
+  reduceSum(x: number, y: number, acc: number, outer: number, mid: number, inner: number): void;
 }
 
 // (module (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt drop ...)): the probe wasm-feature-detect uses.
