@@ -1,12 +1,11 @@
 /** getConfig writes Keras 3's JSON; fromConfig reads it back (and tf.keras 2's). */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ValueError } from '../../../src/core/errors.js';
 import { Input } from '../../../src/layers/core/input.js';
 import { Conv1D, Conv2D, Conv2DTranspose } from '../../../src/layers/convolutional/index.js';
 import type { Layer } from '../../../src/layers/layer.js';
+import { fixtureLayerConfigs } from '../../helpers/kerasFixture.js';
 
 /**
  * The Conv1D of shared/fixtures/keras-files/k3_conv1d_dense.keras (written by Keras 3.13.2), as in
@@ -34,25 +33,6 @@ const KERAS_3_13_CONV1D = {
   bias_constraint: null,
 };
 
-/** A member of a .keras zip; Keras stores members uncompressed, so the local header is enough. */
-function readStoredZipMember(zip: Buffer, name: string): string {
-  const signature = Buffer.from([0x50, 0x4b, 0x03, 0x04]); // "PK\3\4", a local file header
-  for (let at = zip.indexOf(signature); at >= 0; at = zip.indexOf(signature, at + 4)) {
-    const method = zip.readUInt16LE(at + 8);
-    const size = zip.readUInt32LE(at + 18);
-    const nameLength = zip.readUInt16LE(at + 26);
-    const extraLength = zip.readUInt16LE(at + 28);
-    if (method === 0 && zip.toString('utf8', at + 30, at + 30 + nameLength) === name) {
-      const start = at + 30 + nameLength + extraLength;
-      return zip.toString('utf8', start, start + size);
-    }
-  }
-  throw new Error(`${name} not found (stored) in the zip`);
-}
-
-const FIXTURE_DIRS = [process.env.KERATS_FIXTURES, 'shared/fixtures/keras-files', '../shared/fixtures/keras-files']
-  .filter((d): d is string => typeof d === 'string');
-
 function roundTrip(layer: Layer, fromConfig: (c: Record<string, unknown>) => Layer): void {
   const config = layer.getConfig();
   const json = JSON.parse(JSON.stringify(config)) as Record<string, unknown>;
@@ -69,14 +49,12 @@ describe('convolution layer configs', () => {
   });
 
   it('the copied Conv1D config is the one in the .keras file', (t) => {
-    const dir = FIXTURE_DIRS.find((d) => existsSync(join(d, 'k3_conv1d_dense.keras')));
-    if (!dir) {
+    const configs = fixtureLayerConfigs('k3_conv1d_dense.keras', 'Conv1D');
+    if (!configs) {
       t.skip('shared/fixtures not present (set KERATS_FIXTURES to the keras-files folder)');
       return;
     }
-    const config = JSON.parse(readStoredZipMember(readFileSync(join(dir, 'k3_conv1d_dense.keras')), 'config.json'));
-    const conv = config.config.layers.find((l: { class_name: string }) => l.class_name === 'Conv1D');
-    assert.deepEqual(conv.config, KERAS_3_13_CONV1D);
+    assert.deepEqual(configs[0], KERAS_3_13_CONV1D);
   });
 
   it('reads that Keras config back into the same layer', () => {

@@ -16,7 +16,7 @@ import type { SymbolicTensor } from '../../../src/layers/symbolic.js';
 import { GRU, type GRUArgs } from '../../../src/layers/rnn/index.js';
 import { assertClose, checkGradients } from '../../helpers/gradcheck.js';
 import { tfjsForward, tfjsGradients, tfjsGRU, useTfjsCpu, type GatedRnnOptions } from './tfjsOracle.js';
-import { fixtureLayerConfigs } from './kerasFixture.js';
+import { fixtureLayerConfigs } from '../../helpers/kerasFixture.js';
 
 setSeed(31);
 const BATCH = 3, TIMESTEPS = 4, FEATURES = 2, UNITS = 5;

@@ -15,7 +15,7 @@ import { LSTM, type LSTMArgs } from '../../../src/layers/rnn/index.js';
 import { FLOAT32_POLICY } from '../../../src/layers/layer.js';
 import { assertClose, checkGradients } from '../../helpers/gradcheck.js';
 import { tfjsForward, tfjsGradientsStates, tfjsLSTM, useTfjsCpu, type GatedRnnOptions } from './tfjsOracle.js';
-import { fixtureLayerConfigs } from './kerasFixture.js';
+import { fixtureLayerConfigs } from '../../helpers/kerasFixture.js';
 
 setSeed(21);
 const BATCH = 3, TIMESTEPS = 4, FEATURES = 2, UNITS = 5;

@@ -1,6 +1,6 @@
 /**
  * Layer configs from the real Keras files in shared/fixtures/keras-files (see SOURCES.md there), for
- * the recurrent layers' config tests.
+ * the layer config tests.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
