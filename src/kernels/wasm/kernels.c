@@ -21,6 +21,8 @@
  */
 #include <wasm_simd128.h>
 
+#include "kernels.h"
+
 /* Block sizes (overridable with -D for tuning runs; bench/NOTES.md entry 2 has the measurements). */
 #ifndef MR
 #define MR 4
@@ -60,16 +62,6 @@ static int claim(const Chunks *c, int *r0, int *r1) {
   return 1;
 }
 
-/*
- * C (m x n, row stride ldc) = A (m x k) * B (k x n), or C += A * B when `accumulate`;
- * A(i,p) = a[i*aRow + p*aCol], B(p,j) = b[p*bRow + j*bCol].
- */
-typedef struct {
-  int m, n, k;
-  int aRow, aCol, bRow, bCol;
-  int ldc;
-  int accumulate;
-} GemmParams;
 
 static void pack_b(int kc, int nc, const float *b, int bRow, int bCol, float *dst) {
   for (int j0 = 0; j0 < nc; j0 += NR, dst += NR * kc) {
@@ -150,7 +142,7 @@ static void micro_kernel(int kc, const float *restrict a, const float *restrict 
   }
 }
 
-static void gemm(const float *a, const float *b, float *c, const GemmParams *g, int thread) {
+void gemm(const float *a, const float *b, float *c, const GemmParams *g, int thread) {
   float *const pA = packA[thread], *const pB = packB[thread];
   if (g->k == 0) {
     if (!g->accumulate)
