@@ -24,6 +24,30 @@ const root = join(here, '..');
 const SYSTEM_PYTHON = '/usr/bin/python3';
 const OPENBLAS_DIR = '/usr/lib/x86_64-linux-gnu/openblas-pthread';
 
+/**
+ * OpenBLAS 0.3.21 (Debian bookworm) picks its kernels from the CPU model number; it does not know this
+ * VM's (family 6, model 207) and falls back to 'Prescott' (SSE3): torch's GEMM then runs at ~30
+ * GFLOP/s instead of ~240 with the AVX-512 kernels (measured 2026-11-28, bench/NOTES.md entry 6). So
+ * the core type is chosen from the instruction sets the CPU reports, unless OPENBLAS_CORETYPE is set.
+ */
+function openblasCoreType(): string | undefined {
+  if (process.env.OPENBLAS_CORETYPE) return process.env.OPENBLAS_CORETYPE;
+  let flags: Set<string>;
+  try {
+    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('flags'));
+    flags = new Set((line ?? '').split(':')[1]?.trim().split(/\s+/) ?? []);
+  } catch {
+    return undefined;
+  }
+  if (['avx512f', 'avx512bw', 'avx512dq', 'avx512vl', 'avx512cd'].every((f) => flags.has(f))) return 'SkylakeX';
+  if (flags.has('avx2') && flags.has('fma')) return 'Haswell';
+  return undefined;
+}
+const torchEnv = (): NodeJS.ProcessEnv => {
+  const coreType = openblasCoreType();
+  return { ...process.env, LD_LIBRARY_PATH: OPENBLAS_DIR, OMP_NUM_THREADS: '2', ...(coreType ? { OPENBLAS_CORETYPE: coreType } : {}) };
+};
+
 const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
@@ -96,7 +120,7 @@ function runJob(job: Job): Measurement {
   const r = isTorch
     ? spawnSync(SYSTEM_PYTHON, [join(here, 'torch_workloads.py'), ...common], {
       cwd: root, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 1 << 26,
-      env: { ...process.env, LD_LIBRARY_PATH: OPENBLAS_DIR, OMP_NUM_THREADS: '2' },
+      env: torchEnv(),
     })
     : spawnSync(process.execPath, ['--import', 'tsx', join(here, 'measure.ts'), '--peer', job.peer, ...common], {
       cwd: root, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 1 << 26,
@@ -146,7 +170,7 @@ function machine(): string {
   if (r.status === 0) commit = r.stdout.trim();
   const model = readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? cpus()[0]?.model ?? '?';
   const load = loadavg().map((l) => l.toFixed(1)).join(' ');
-  return `${new Date().toISOString().slice(0, 10)}, commit ${commit}, ${cpus().length} CPUs (${model}), Node ${process.version}, load average at the end ${load}`;
+  return `${new Date().toISOString().slice(0, 10)}, commit ${commit}, ${cpus().length} CPUs (${model}), Node ${process.version}, OpenBLAS core type for torch ${openblasCoreType() ?? 'auto'}, load average at the end ${load}`;
 }
 
 function main(): void {
@@ -207,6 +231,15 @@ function main(): void {
         k && k.maxRssMB ? `${k.maxRssMB} MB` : '–',
       ];
       lines.push(`| ${row.join(' | ')} |`);
+    }
+    lines.push('');
+  }
+  if (!keratsPeers.some(wanted)) {
+    // Peers only (e.g. `--peers torch` to check a peer's setup): their medians, no ratios.
+    lines.push(`| workload | unit | ${peers.join(' | ')} |`, `|---|---|${peers.map(() => '---').join('|')}|`);
+    for (const workload of only) {
+      const row = peers.map((p) => cell(results.find((r) => r.peer === p && r.workload === workload), footnotes));
+      lines.push(`| ${workload} | ${WORKLOADS[workload].unit} | ${row.join(' | ')} |`);
     }
     lines.push('');
   }
