@@ -36,6 +36,16 @@ export async function wasmThreads(options: { splitFlops?: number } = {}): Promis
 }
 
 /**
+ * Which build of the kernels runs: `threads` when the two-thread build loaded (a worker shares its
+ * memory), `relaxed` when the engine validated the relaxed-SIMD build (fused multiply-add: Node >= 22,
+ * Chrome >= 114, or Node 20 started with --experimental-wasm-relaxed-simd). Null without wasm SIMD.
+ */
+export function wasmBuild(): { threads: boolean; relaxed: boolean } | null {
+  const m = kernelModule();
+  return m === null ? null : { threads: m.helper !== null, relaxed: m.relaxed };
+}
+
+/**
  * Kernel calls posted to the second thread so far in this process (`splitCalls`), and how many of
  * those the calling thread finished alone because the worker had not started on them (`withdrawn`).
  */

@@ -120,7 +120,7 @@ static void micro_kernel(int kc, const float *restrict a, const float *restrict 
     for (int i = 0; i < MR; i++) {
       const v128_t av = wasm_v128_load32_splat(a + i);
 #pragma unroll
-      for (int j = 0; j < NR / 4; j++) acc[i][j] = wasm_f32x4_add(acc[i][j], wasm_f32x4_mul(av, bv[j]));
+      for (int j = 0; j < NR / 4; j++) acc[i][j] = f32x4_madd(av, bv[j], acc[i][j]);
     }
   }
   if (mr == MR && nr == NR) {

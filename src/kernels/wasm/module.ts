@@ -8,7 +8,10 @@
  * second part of large kernels: see `Helper`. Elsewhere (browsers, engines without shared memory) the
  * single-thread build runs everything on the calling thread.
  */
-import { threadedMemoryPages, threadedWasmBase64, wasmBase64 } from './binary.js';
+import { relaxedThreadedWasmBase64, relaxedWasmBase64, threadedMemoryPages, threadedWasmBase64, wasmBase64 } from './binary.js';
+
+/** The base64 .wasm pair one KernelModule loads from: the baseline builds or the relaxed-SIMD ones. */
+interface Builds { single: string; threaded: string; relaxed: boolean }
 
 export type KernelName = 'matmul' | 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter';
 const KERNEL_CODES: Record<KernelName, number> = { matmul: 0, conv2d: 1, conv2dBackpropInput: 2, conv2dBackpropFilter: 3 };
@@ -171,9 +174,13 @@ export class KernelModule {
   f32: Float32Array;
   i32: Int32Array;
 
-  constructor(threads: WorkerThreads | null) {
+  /** True when this is a relaxed-SIMD build (fused multiply-add in the GEMM micro-kernel). */
+  readonly relaxed: boolean;
+
+  constructor(threads: WorkerThreads | null, builds: Builds) {
+    this.relaxed = builds.relaxed;
     if (threads !== null) {
-      const module = new WebAssembly.Module(decodeBase64(threadedWasmBase64));
+      const module = new WebAssembly.Module(decodeBase64(builds.threaded));
       this.memory = new WebAssembly.Memory({ ...threadedMemoryPages, shared: true });
       this.exports = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as KernelExports;
       // Reserved above the module's heap base: the control block, then the worker's stack (growing down).
@@ -182,7 +189,7 @@ export class KernelModule {
       this.heapBase = stackTop;
       this.helper = new Helper(threads, module, this.memory, new Int32Array(this.memory.buffer, control, CONTROL_INTS), stackTop);
     } else {
-      const instance = new WebAssembly.Instance(new WebAssembly.Module(decodeBase64(wasmBase64)), {});
+      const instance = new WebAssembly.Instance(new WebAssembly.Module(decodeBase64(builds.single)), {});
       this.exports = instance.exports as unknown as KernelExports;
       this.memory = this.exports.memory as WebAssembly.Memory;
       this.heapBase = align(Number(this.exports.__heap_base.value));
@@ -226,18 +233,32 @@ export function kernelModule(): KernelModule | null {
   if (loaded === undefined) {
     loaded = null;
     if (typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE)) {
-      // KERATS_WASM_THREADS=1 (Node) keeps every kernel on the calling thread, read once here.
-      const oneThread = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.KERATS_WASM_THREADS === '1';
-      const threads = typeof SharedArrayBuffer === 'function' && !oneThread ? workerThreads() : null;
-      for (const t of threads === null ? [null] : [threads, null]) {
-        try {
-          loaded = new KernelModule(t);
-          break;
-        } catch {
-          // The threaded build needs shared memory and atomics: try the single-thread one.
+      // Read once here (Node): KERATS_WASM_THREADS=1 keeps every kernel on the calling thread;
+      // KERATS_WASM_RELAXED=0 loads the baseline builds even where relaxed SIMD validates (for A/B runs).
+      const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+      const threads = typeof SharedArrayBuffer === 'function' && env?.KERATS_WASM_THREADS !== '1' ? workerThreads() : null;
+      const baseline: Builds = { single: wasmBase64, threaded: threadedWasmBase64, relaxed: false };
+      const relaxed: Builds = { single: relaxedWasmBase64, threaded: relaxedThreadedWasmBase64, relaxed: true };
+      const builds = env?.KERATS_WASM_RELAXED !== '0' && validates(relaxed.single) ? [relaxed, baseline] : [baseline];
+      attempts: for (const b of builds) {
+        for (const t of threads === null ? [null] : [threads, null]) {
+          try {
+            loaded = new KernelModule(t, b);
+            break attempts;
+          } catch {
+            // The threaded build needs shared memory and atomics: try the single-thread one.
+          }
         }
       }
     }
   }
   return loaded;
+}
+
+function validates(base64: string): boolean {
+  try {
+    return WebAssembly.validate(decodeBase64(base64));
+  } catch {
+    return false;
+  }
 }
