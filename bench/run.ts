@@ -56,6 +56,8 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     peers: { type: 'string' },
     'no-memory': { type: 'boolean', default: false },
+    // Node 20 validates kerats's relaxed-SIMD (FMA) kernel builds only with this V8 flag; Node >= 22 has it on.
+    'relaxed-simd': { type: 'boolean', default: false },
     timeout: { type: 'string', default: '600' },
   },
 });
@@ -113,6 +115,9 @@ function torchAvailable(): string | null {
   return null;
 }
 
+const keratsNodeFlags = (peer: string): string[] =>
+  args['relaxed-simd'] && peer.startsWith('kerats:') ? ['--experimental-wasm-relaxed-simd'] : [];
+
 function runJob(job: Job): Measurement {
   const common = ['--workload', job.workload, '--repeats', String(job.repeats), '--steps', String(job.steps),
     '--memory-epochs', String(job.memoryEpochs ?? 0), '--budget-ms', quick ? '300' : '1000'];
@@ -122,7 +127,7 @@ function runJob(job: Job): Measurement {
       cwd: root, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 1 << 26,
       env: torchEnv(),
     })
-    : spawnSync(process.execPath, ['--import', 'tsx', join(here, 'measure.ts'), '--peer', job.peer, ...common], {
+    : spawnSync(process.execPath, [...keratsNodeFlags(job.peer), '--import', 'tsx', join(here, 'measure.ts'), '--peer', job.peer, ...common], {
       cwd: root, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 1 << 26,
     });
   const line = r.stdout?.split('\n').find((l) => l.startsWith('RESULT '));
@@ -170,7 +175,7 @@ function machine(): string {
   if (r.status === 0) commit = r.stdout.trim();
   const model = readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? cpus()[0]?.model ?? '?';
   const load = loadavg().map((l) => l.toFixed(1)).join(' ');
-  return `${new Date().toISOString().slice(0, 10)}, commit ${commit}, ${cpus().length} CPUs (${model}), Node ${process.version}, OpenBLAS core type for torch ${openblasCoreType() ?? 'auto'}, load average at the end ${load}`;
+  return `${new Date().toISOString().slice(0, 10)}, commit ${commit}, ${cpus().length} CPUs (${model}), Node ${process.version}, OpenBLAS core type for torch ${openblasCoreType() ?? 'auto'}, kerats wasm build ${JSON.stringify(kerats.wasmBuild())}${args['relaxed-simd'] ? ' (kerats children run with --experimental-wasm-relaxed-simd)' : ''}, load average at the end ${load}`;
 }
 
 function main(): void {

@@ -9,6 +9,7 @@ export { valueAndGrads, noGrad } from './ops/grad.js';
 export { setSeed } from './core/random.js';
 export { ValueError, ShapeError } from './core/errors.js';
 export { setBackend, getBackend } from './backend/backend.js';
+export { wasmBuild } from './kernels/wasm/index.js';
 export * as ops from './ops/index.js';
 export * as layers from './layers/index.js';
 export { Input, Layer, SymbolicTensor, registerLayer } from './layers/index.js';
