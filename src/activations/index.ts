@@ -8,6 +8,7 @@ import {
   softmax, softplus, subtract, tanh,
 } from '../ops/index.js';
 import type { Tensor } from '../tensor/tensor.js';
+import type { EpilogueActivation } from '../ops/fused.js';
 
 /** An activation function that knows the name Keras writes for it in a layer config. */
 export type ActivationFn = ((x: Tensor) => Tensor) & { activationName: string };
@@ -59,6 +60,15 @@ const BUILTINS: Record<string, ActivationFn> = {
   mish: named('mish', (x) => multiply(x, tanh(softplus(x)))),
   crelu: named('crelu', (x) => concatenate([relu(x), relu(negative(x))], -1)),
 };
+
+/**
+ * The built-in linear, relu, sigmoid or tanh by its epilogue name (layers compute these in one pass with
+ * the bias add: ops/fused.ts); null for any other function, a custom one named 'relu' included.
+ */
+export function epilogueActivation(fn: ActivationFn): EpilogueActivation | null {
+  for (const name of ['linear', 'relu', 'sigmoid', 'tanh'] as const) if (BUILTINS[name] === fn) return name;
+  return null;
+}
 
 /** Names Keras also accepts, resolved to the function it then serializes under its own name. */
 const ALIASES: Record<string, string> = { swish: 'silu', hard_swish: 'hard_silu' };

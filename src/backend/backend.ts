@@ -12,6 +12,9 @@ export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'maximum' | 'minimum' | '
 
 export type ReduceOp = 'sum' | 'max' | 'min';
 
+/** The activations the layer epilogue (`biasActivation`) computes in the same pass as the bias add. */
+export type EpilogueActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh';
+
 /** Geometry of one 2-D convolution in NHWC layout, with explicit padding. */
 export interface Conv2DParams {
   batch: number;
@@ -80,6 +83,17 @@ export interface Backend {
   avgPool2d(x: Float32Array, p: Pool2DParams): Float32Array;
   /** Gradient of avgPool2d w.r.t. x: each dy shared evenly among its window's non-padded elements. */
   avgPool2dBackprop(dy: Float32Array, p: Pool2DParams): Float32Array;
+  /**
+   * The layer epilogue y = activation(z + bias), bias (channels) repeating along z's leading axes (null:
+   * none). Writes into `out` when given, which may be z itself, else into a new array; returns it.
+   */
+  biasActivation(z: Float32Array, bias: Float32Array | null, activation: EpilogueActivation, out?: Float32Array): Float32Array;
+  /**
+   * The epilogue's gradient from its output y: dz = dy * activation'(y) (relu: dy where y > 0, else 0;
+   * sigmoid y (1 - y); tanh 1 - y²) and, when `channels` > 0, dbias = dz summed over the leading axes.
+   */
+  biasActivationGrad(dy: Float32Array, y: Float32Array, activation: EpilogueActivation, channels: number):
+    { dz: Float32Array; dbias: Float32Array | null };
 }
 
 const registry = new Map<string, Backend>();

@@ -6,10 +6,12 @@ import { matmul } from './matmul.js';
 import { concat, pad, slice, transpose } from './movement.js';
 import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from './conv.js';
 import { avgPool2d, avgPool2dBackprop, maxPool2d, maxPool2dBackprop } from './pool.js';
+import { biasActivation, biasActivationGrad } from './epilogue.js';
 
 export const jsBackend: Backend = {
   name: 'js',
   unary, binary, reduce, matmul, transpose, slice, pad, concat,
   conv2d, conv2dBackpropInput, conv2dBackpropFilter,
   maxPool2d, maxPool2dBackprop, avgPool2d, avgPool2dBackprop,
+  biasActivation, biasActivationGrad,
 };

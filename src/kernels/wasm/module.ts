@@ -30,6 +30,9 @@ export interface KernelExports {
   unaryMap(x: number, y: number, n: number, op: number): void;
   binaryTrailing(a: number, b: number, y: number, n: number, m: number, op: number): void;
   reduceSum(x: number, y: number, acc: number, outer: number, mid: number, inner: number): void;
+  biasActivation(z: number, bias: number, y: number, n: number, channels: number, activation: number): void;
+  biasActivationGrad(dy: number, y: number, dz: number, dbias: number, acc: number, n: number, channels: number,
+    activation: number): void;
 }
 
 // (module (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt drop ...)): the probe wasm-feature-detect uses.

@@ -9,11 +9,11 @@ import { ShapeError, ValueError, shapeErrorMessage } from '../../core/errors.js'
 import { formatShape } from '../../core/shape.js';
 import { getActivation, serializeActivation, type ActivationFn, type ActivationIdentifier } from '../../activations/index.js';
 import { getInitializer, serializeInitializer, type Initializer, type InitializerIdentifier } from '../../initializers/index.js';
-import * as ops from '../../ops/index.js';
 import { getRegularizer, serializeRegularizer, type Regularizer, type RegularizerIdentifier } from '../../regularizers/index.js';
 import { getConstraint, serializeConstraint, type Constraint, type ConstraintIdentifier } from '../../constraints/index.js';
 import type { Tensor, Variable } from '../../tensor/tensor.js';
 import { Layer, type InputSpec, type Kwargs, type LayerArgs, type Shape } from '../layer.js';
+import { applyBiasActivation } from '../epilogue.js';
 import {
   ConfigReader, checkFilters, checkStridesWithDilation, normalizeDataFormat, normalizePadding, normalizeTuple,
   type ConvPadding, type DataFormat,
@@ -83,7 +83,11 @@ export abstract class ConvCommon extends Layer {
 
   /** The kernel's shape for an input with `channels` channels (Keras's layout for the family). */
   protected abstract kernelShape(channels: number): number[];
-  /** The convolution itself, without bias and activation. */
+  /**
+   * The convolution itself, without bias and activation: a new tensor that nothing else holds and whose
+   * values no recorded gradient rule reads (the conv ops' rules read x, the kernel and dy), because
+   * `call` writes bias and activation into its array.
+   */
   protected abstract convolutionOp(x: Tensor, kernel: Tensor): Tensor;
   /** Output length along spatial axis `axis` for a known input length; may throw a teaching ShapeError. */
   protected abstract outputLength(length: number, axis: number, inputShape: Shape): number;
@@ -121,9 +125,7 @@ export abstract class ConvCommon extends Layer {
 
   call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
-    let y = this.convolutionOp(x, this.kernel!);
-    if (this.bias) y = ops.add(y, this.bias);
-    const out = this.activation(y);
+    const out = applyBiasActivation(this.convolutionOp(x, this.kernel!), this.bias, this.activation);
     if (this.activityRegularizer) this.addLoss(this.activityRegularizer.call(out));
     return out;
   }

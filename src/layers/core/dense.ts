@@ -7,6 +7,7 @@ import { getRegularizer, serializeRegularizer, type Regularizer, type Regularize
 import { getConstraint, serializeConstraint, type Constraint, type ConstraintIdentifier } from '../../constraints/index.js';
 import type { Tensor, Variable } from '../../tensor/tensor.js';
 import { Layer, type Kwargs, type LayerArgs, type Shape } from '../layer.js';
+import { applyBiasActivation } from '../epilogue.js';
 import { baseArgsFromConfig, checkDtype, type Config } from '../config.js';
 
 export interface DenseArgs extends LayerArgs {
@@ -91,9 +92,8 @@ export class Dense extends Layer {
 
   call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
-    let y = ops.matmul(x, this.kernel!);
-    if (this.bias) y = ops.add(y, this.bias);
-    const out = this.activation(y);
+    // matmul's output is fresh and its gradient rule never reads it: the epilogue may reuse its array.
+    const out = applyBiasActivation(ops.matmul(x, this.kernel!), this.bias, this.activation);
     if (this.activityRegularizer) this.addLoss(this.activityRegularizer.call(out));
     return out;
   }
