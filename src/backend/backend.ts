@@ -83,6 +83,12 @@ export interface Backend {
   avgPool2d(x: Float32Array, p: Pool2DParams): Float32Array;
   /** Gradient of avgPool2d w.r.t. x: each dy shared evenly among its window's non-padded elements. */
   avgPool2dBackprop(dy: Float32Array, p: Pool2DParams): Float32Array;
+  /** Every output h_i of the SimpleRNN recurrence (see SimpleRnnParams), (batch, timesteps, units). */
+  simpleRnnForward(projected: Float32Array, recurrentKernel: Float32Array, initialState: Float32Array,
+    p: SimpleRnnParams): Float32Array;
+  /** Backpropagation through time for simpleRnnForward, given dL/d(outputs) and the outputs it returned. */
+  simpleRnnBackward(dOutputs: Float32Array, outputs: Float32Array, recurrentKernel: Float32Array,
+    initialState: Float32Array, p: SimpleRnnParams): SimpleRnnGradients;
   /**
    * The layer epilogue y = activation(z + bias), bias (channels) repeating along z's leading axes (null:
    * none). Writes into `out` when given, which may be z itself, else into a new array; returns it.
@@ -94,6 +100,34 @@ export interface Backend {
    */
   biasActivationGrad(dy: Float32Array, y: Float32Array, activation: EpilogueActivation, channels: number):
     { dz: Float32Array; dbias: Float32Array | null };
+}
+
+/** The activations the fused SimpleRNN kernels apply (Keras's names); others run step by step in ops. */
+export type RecurrentActivation = 'linear' | 'relu' | 'tanh' | 'sigmoid';
+
+/**
+ * Geometry of one SimpleRNN recurrence over a whole sequence (keras/src/layers/rnn/simple_rnn.py):
+ * h_i = activation(z[:, t(i)] + h_{i-1} U), h_{-1} the initial state (batch, units), where z = x W + b is
+ * the projected input (batch, timesteps, units), U the recurrent kernel (units, units) and t(i) = i, or
+ * timesteps - 1 - i when `goBackwards`. The outputs h_i are (batch, timesteps, units) in processing order,
+ * as Keras's backend.rnn returns them.
+ */
+export interface SimpleRnnParams {
+  batch: number;
+  timesteps: number;
+  units: number;
+  activation: RecurrentActivation;
+  goBackwards: boolean;
+}
+
+/** The gradients of simpleRnnForward's inputs. */
+export interface SimpleRnnGradients {
+  /** dL/dz, (batch, timesteps, units) in input time order (the order z is stored in). */
+  dProjected: Float32Array;
+  /** dL/dU, (units, units). */
+  dRecurrentKernel: Float32Array;
+  /** dL/dh_{-1}, (batch, units). */
+  dInitialState: Float32Array;
 }
 
 const registry = new Map<string, Backend>();

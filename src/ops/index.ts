@@ -18,3 +18,5 @@ export {
   zeros, ones, fill, zerosLike, onesLike, scalar, randomNormal, randomUniform, truncatedNormal, randInt,
 } from './creation.js';
 export { valueAndGrads, noGrad } from './grad.js';
+// Internal (not a keras.ops name): the SimpleRNN layer's whole-sequence fast path.
+export { simpleRnn, SIMPLE_RNN_ACTIVATIONS, type RecurrentActivation, type SimpleRnnOptions } from './rnn.js';

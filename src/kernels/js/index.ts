@@ -6,6 +6,7 @@ import { matmul } from './matmul.js';
 import { concat, pad, slice, transpose } from './movement.js';
 import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from './conv.js';
 import { avgPool2d, avgPool2dBackprop, maxPool2d, maxPool2dBackprop } from './pool.js';
+import { simpleRnnBackward, simpleRnnForward } from './rnn.js';
 import { biasActivation, biasActivationGrad } from './epilogue.js';
 
 export const jsBackend: Backend = {
@@ -13,5 +14,6 @@ export const jsBackend: Backend = {
   unary, binary, reduce, matmul, transpose, slice, pad, concat,
   conv2d, conv2dBackpropInput, conv2dBackpropFilter,
   maxPool2d, maxPool2dBackprop, avgPool2d, avgPool2dBackprop,
+  simpleRnnForward, simpleRnnBackward,
   biasActivation, biasActivationGrad,
 };

@@ -12,6 +12,7 @@
 import type { Backend, BinaryOp, Conv2DParams, Pool2DParams, ReduceOp, UnaryOp } from '../../backend/backend.js';
 import { jsBackend } from '../js/index.js';
 import { kernelModule, type KernelModule, type KernelName } from './module.js';
+import { simpleRnnBackward, simpleRnnForward } from './rnn.js';
 import { biasActivation, biasActivationGrad } from './epilogue.js';
 
 /** True when WebAssembly SIMD is available and the kernels module instantiated. */
@@ -282,5 +283,6 @@ export const wasmBackend: Backend = {
   ...jsBackend,
   name: 'wasm',
   matmul, conv2d, conv2dBackpropInput, conv2dBackpropFilter, binary, unary, reduce, maxPool2d, maxPool2dBackprop,
+  simpleRnnForward, simpleRnnBackward,
   biasActivation, biasActivationGrad,
 };

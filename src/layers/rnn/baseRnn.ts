@@ -91,6 +91,15 @@ export abstract class BaseRNN extends Layer {
   /** One timestep: the (projected) input at t, the states -> [output, new states]. */
   protected abstract step(input: Tensor, states: Tensor[]): [Tensor, Tensor[]];
 
+  /**
+   * The whole sequence at once, when the layer has a fused op for its configuration: every output
+   * (batch, timesteps, outputSize) in processing order, the last one, and the final states. The
+   * default, null, runs `step` once per timestep.
+   */
+  protected wholeSequence(_sequences: Tensor, _states: Tensor[]): { sequence: Tensor; last: Tensor; states: Tensor[] } | null {
+    return null;
+  }
+
   // ---- the layer contract ----
 
   override build(inputShape: Shape | Shape[]): void {
@@ -118,6 +127,11 @@ export abstract class BaseRNN extends Layer {
       throw new ValueError(`Layer "${this.name}" (${this.className}) needs at least one timestep. Received input shape: ${formatShape(sequences.shape)}.`);
     }
     let states = this.initialStates(kwargs.initialState, batch);
+    const whole = this.wholeSequence(sequences, states);
+    if (whole) {
+      const output = this.returnSequences ? whole.sequence : whole.last;
+      return this.returnState ? [output, ...whole.states] : output;
+    }
     const projected = this.projectInputs(sequences);
     const outputs: Tensor[] = [];
     for (let i = 0; i < timesteps; i++) {
