@@ -34,16 +34,21 @@ export class Adam extends Optimizer {
     // sqrt(v) ("epsilon hat" in the paper), unlike tf.train.adam, which adds it to sqrt(v_hat).
     const t = this.iterations + 1;
     const alpha = (lr * Math.sqrt(1 - Math.pow(b2, t))) / (1 - Math.pow(b1, t));
+    const c1 = 1 - b1, c2 = 1 - b2;
+    const f32 = Math.fround;
+    // Each slot value is rounded to float32 as its array stores it, and reused from a local.
     for (let i = 0; i < x.length; i++) {
       const gi = g[i];
-      m[i] += (gi - m[i]) * (1 - b1);
-      v[i] += (gi * gi - v[i]) * (1 - b2);
-      let denom = v[i];
+      const mi = f32(m[i] + (gi - m[i]) * c1);
+      const vi = f32(v[i] + (gi * gi - v[i]) * c2);
+      m[i] = mi;
+      v[i] = vi;
+      let denom = vi;
       if (vHat !== undefined) {
-        if (v[i] > vHat[i]) vHat[i] = v[i];
+        if (vi > vHat[i]) vHat[i] = vi;
         denom = vHat[i];
       }
-      next[i] = x[i] - (m[i] * alpha) / (Math.sqrt(denom) + eps);
+      next[i] = x[i] - (mi * alpha) / (Math.sqrt(denom) + eps);
     }
   }
 

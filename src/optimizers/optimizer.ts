@@ -97,6 +97,19 @@ export abstract class Optimizer {
    * (for example on a gradient tape) keep them.
    */
   applyGradients(gradsAndVars: readonly GradientAndVariable[]): void {
+    this.step(gradsAndVars, false);
+  }
+
+  /**
+   * The same step, writing each variable's new values into its own array instead of a fresh one (no
+   * allocation). Only for callers that know no tensor shares those arrays: the planned Dense-chain
+   * step (src/training/plan/), which keeps no tape. `getWeights()` returns copies, so it is unaffected.
+   */
+  applyGradientsInPlace(gradsAndVars: readonly GradientAndVariable[]): void {
+    this.step(gradsAndVars, true);
+  }
+
+  private step(gradsAndVars: readonly GradientAndVariable[], inPlace: boolean): void {
     if (gradsAndVars.length === 0) return;
     for (const [g, v] of gradsAndVars) {
       if (g.size !== v.size) {
@@ -109,18 +122,21 @@ export abstract class Optimizer {
     const grads = this.clipGradients(gradsAndVars.map(([g]) => g.values));
     const lr = this.currentLearningRate();
     this.prepareStep();
-    gradsAndVars.forEach(([, variable], i) => {
-      if (this.weightDecay !== null) applyWeightDecay(variable, this.weightDecay * lr);
-      const next = new Float32Array(variable.size);
+    for (let i = 0; i < gradsAndVars.length; i++) {
+      const variable = gradsAndVars[i][1];
+      if (this.weightDecay !== null) applyWeightDecay(variable, this.weightDecay * lr, inPlace);
+      // Every updateStep reads current[i] before writing next[i], so the two may be one array.
+      const next = inPlace ? variable.values : new Float32Array(variable.size);
       this.updateStep(grads[i], variable.values, next, this.slotsFor(variable), lr);
       variable.values = next;
-    });
+    }
     this.iterations++;
   }
 
   /**
    * Writes the updated values of one variable into `next`, given its gradient and current values,
-   * and updates its slot arrays in place.
+   * and updates its slot arrays in place. `next` may be `current` itself (applyGradientsInPlace): read
+   * current[i] before writing next[i].
    */
   protected abstract updateStep(
     gradient: Float32Array,
@@ -197,6 +213,9 @@ function scaled(g: Float32Array, factor: number): Float32Array {
   return factor === 1 ? g : g.map((x) => x * factor);
 }
 
-function applyWeightDecay(variable: Variable, rate: number): void {
-  variable.values = variable.values.map((x) => x - x * rate);
+function applyWeightDecay(variable: Variable, rate: number, inPlace: boolean): void {
+  const x = variable.values;
+  const out = inPlace ? x : new Float32Array(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = x[i] - x[i] * rate;
+  variable.values = out;
 }

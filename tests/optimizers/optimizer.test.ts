@@ -50,6 +50,31 @@ describe('Optimizer.applyGradients', () => {
     assertClose(v.values, [0, 1], 0);
   });
 
+  it('applyGradientsInPlace writes into the same array and takes exactly the steps applyGradients takes', () => {
+    // Every optimizer, with weight decay and with each kind of clipping: identical float32 trajectories.
+    const makers: (() => Optimizer)[] = [
+      () => new SGD({ learningRate: 0.1, momentum: 0.9, nesterov: true }), () => new RMSprop({ momentum: 0.5, centered: true }),
+      () => new Adam({ amsgrad: true }), () => new Adam({ weightDecay: 0.01 }), () => new AdamW(), () => new Adamax(),
+      () => new Nadam(), () => new Adagrad(), () => new Adadelta({ learningRate: 1 }),
+      () => new Adam({ clipnorm: 0.5 }), () => new SGD({ globalClipnorm: 0.3 }), () => new RMSprop({ clipvalue: 0.2 }),
+    ];
+    for (const make of makers) {
+      const fresh = make(), inPlace = make();
+      const a = [variable([1, -2, 3]), variable([0.5, 0.25])], b = [variable([1, -2, 3]), variable([0.5, 0.25])];
+      const arrays = b.map((v) => v.values);
+      for (let step = 0; step < 6; step++) {
+        const grads = [tensor([0.3 * step - 1, 2, -0.7]), tensor([step % 2 ? 1.5 : -0.4, 0.9])];
+        fresh.applyGradients(grads.map((g, i) => [g, a[i]] as const));
+        inPlace.applyGradientsInPlace(grads.map((g, i) => [g, b[i]] as const));
+      }
+      b.forEach((v, i) => {
+        assert.equal(v.values, arrays[i], `${fresh.name}: same array`);
+        assert.deepEqual(v.values, a[i].values, `${fresh.name}: same values`);
+      });
+      assert.equal(inPlace.iterations, 6);
+    }
+  });
+
   it('rejects a gradient whose size differs from the variable', () => {
     assert.throws(
       () => new SGD().applyGradients([[tensor([1, 2, 3]), new Variable(tensor([1, 2]), { name: 'kernel' })]]),

@@ -12,6 +12,7 @@
 import type { Backend, BinaryOp, Conv2DParams, Pool2DParams, ReduceOp, UnaryOp } from '../../backend/backend.js';
 import { jsBackend } from '../js/index.js';
 import { kernelModule, type KernelModule, type KernelName } from './module.js';
+import { oneThreadModule } from './small.js';
 import { simpleRnnBackward, simpleRnnForward } from './rnn.js';
 import { biasActivation, biasActivationGrad } from './epilogue.js';
 
@@ -134,6 +135,10 @@ function cut(xs: number[], sizes: number[]): number[][] {
  */
 function matmul(a: Float32Array, b: Float32Array, batch: number, m: number, k: number, n: number,
   transposeA: boolean, transposeB: boolean, bBatch: number): Float32Array {
+  if (2 * batch * m * k * n < splitFlops) {
+    const y = matmulOneThread(a, b, batch, m, k, n, transposeA, transposeB, bBatch);
+    if (y !== null) return y;
+  }
   const stacks = (bBatch === 1 && !transposeA) || batch === 1;
   const rows = batch * m;
   const byColumns = stacks && rows < 128 && n >= 128;
@@ -142,6 +147,45 @@ function matmul(a: Float32Array, b: Float32Array, batch: number, m: number, k: n
   const params = [batch, m, k, n, transposeA ? 1 : 0, transposeB ? 1 : 0, bBatch, byColumns ? 1 : 0];
   return run('matmul', [a, b], batch * m * n, 0, params, 2 * batch * m * k * n, chunks)
     ?? jsBackend.matmul(a, b, batch, m, k, n, transposeA, transposeB, bBatch);
+}
+
+/** Region sizes (floats) of a one-thread matmul call: params, counter, a, b, y; reused between calls. */
+const oneThreadRegions = [PARAMS_INTS, 1, 0, 0, 0];
+
+/**
+ * `run` for a matmul that stays on this thread, without its general bookkeeping, on the plain-memory
+ * module (small.ts): the seed's products are so small (20 x 30 x 100) that building argument lists and
+ * copying into shared memory cost as much as the arithmetic (bench/NOTES.md, "Small matmuls"). The call
+ * is one chunk of the whole output.
+ */
+function matmulOneThread(a: Float32Array, b: Float32Array, batch: number, m: number, k: number, n: number,
+  transposeA: boolean, transposeB: boolean, bBatch: number): Float32Array | null {
+  const mod = oneThreadModule() ?? module();
+  const size = batch * m * n;
+  oneThreadRegions[2] = a.length;
+  oneThreadRegions[3] = b.length;
+  oneThreadRegions[4] = size;
+  let at: number[];
+  try {
+    at = mod.layout(oneThreadRegions);
+  } catch (e) {
+    if (e instanceof RangeError) return null;
+    throw e;
+  }
+  const [paramsAt, counterAt, aAt, bAt, yAt] = at;
+  const f32 = mod.f32, i32 = mod.i32;
+  f32.set(a, aAt >> 2);
+  f32.set(b, bAt >> 2);
+  // MatmulParams (kernels.c): batch, m, k, n, transposeA, transposeB, bBatch, splitColumns, then Chunks.
+  const stacks = (bBatch === 1 && !transposeA) || batch === 1;
+  const total = stacks ? batch * m : batch;
+  const p = paramsAt >> 2;
+  i32[p] = batch; i32[p + 1] = m; i32[p + 2] = k; i32[p + 3] = n;
+  i32[p + 4] = transposeA ? 1 : 0; i32[p + 5] = transposeB ? 1 : 0; i32[p + 6] = bBatch; i32[p + 7] = 0;
+  i32[p + 8] = 0; i32[p + 9] = total; i32[p + 10] = total; i32[p + 11] = counterAt; i32[p + 12] = 0;
+  i32[counterAt >> 2] = 0;
+  mod.exports.matmul(aAt, bAt, yAt, paramsAt);
+  return f32.slice(yAt >> 2, (yAt >> 2) + size);
 }
 
 // Patch-matrix rows built per piece: ~1 MiB of patches, so a piece is still in cache when the GEMM packs it.

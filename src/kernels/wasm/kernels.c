@@ -142,11 +142,106 @@ static void micro_kernel(int kc, const float *restrict a, const float *restrict 
   }
 }
 
+/*
+ * Products up to this many multiply-adds (with k <= KC) skip packing: for the seed's 20-row Dense
+ * layers packing A and B costs about what the arithmetic does (bench/NOTES.md, "Small matmuls").
+ */
+#ifndef SMALL_GEMM
+#define SMALL_GEMM (1 << 16)
+#endif
+
+/*
+ * rows (<= MR) x cols (<= 4 * V) block of C from A (strided) and a row-major B (row stride ldb, 4 * V readable
+ * columns): the micro-kernel's arithmetic in its order (acc = 0; acc = madd(a, b, acc) for p = 0..k-1, then
+ * C = acc or C += acc), so for k <= KC the result is bit for bit what the packed path computes. When A's rows are
+ * adjacent (aRow 1, A transposed) one load brings the four rows' values and lanes are splatted from it.
+ */
+#define SMALL_BLOCK(V)                                                                                         \
+  static void small_block_##V(int rows, int cols, int k, const float *a, int aRow, int aCol, const float *b,  \
+                              int ldb, float *c, int ldc, int add) {                                           \
+    v128_t acc[MR][V];                                                                                         \
+    _Pragma("unroll") for (int i = 0; i < MR; i++) _Pragma("unroll") for (int j = 0; j < V; j++)               \
+        acc[i][j] = wasm_f32x4_splat(0.0f);                                                                    \
+    if (aRow == 1 && rows == MR) {                                                                             \
+      for (int p = 0; p < k; p++, b += ldb, a += aCol) {                                                       \
+        v128_t bv[V];                                                                                          \
+        _Pragma("unroll") for (int j = 0; j < V; j++) bv[j] = wasm_v128_load(b + 4 * j);                       \
+        const v128_t a4 = wasm_v128_load(a);                                                                   \
+        const v128_t av[MR] = {wasm_i32x4_shuffle(a4, a4, 0, 0, 0, 0), wasm_i32x4_shuffle(a4, a4, 1, 1, 1, 1), \
+                               wasm_i32x4_shuffle(a4, a4, 2, 2, 2, 2), wasm_i32x4_shuffle(a4, a4, 3, 3, 3, 3)}; \
+        _Pragma("unroll") for (int i = 0; i < MR; i++) _Pragma("unroll") for (int j = 0; j < V; j++)           \
+            acc[i][j] = f32x4_madd(av[i], bv[j], acc[i][j]);                               \
+      }                                                                                                        \
+    } else {                                                                                                   \
+      const float *ar[MR];                                                                                     \
+      _Pragma("unroll") for (int i = 0; i < MR; i++) ar[i] = a + imin(i, rows - 1) * aRow;                     \
+      for (int p = 0; p < k; p++, b += ldb) {                                                                  \
+        v128_t bv[V];                                                                                          \
+        _Pragma("unroll") for (int j = 0; j < V; j++) bv[j] = wasm_v128_load(b + 4 * j);                       \
+        _Pragma("unroll") for (int i = 0; i < MR; i++) {                                                       \
+          const v128_t av = wasm_v128_load32_splat(ar[i] + p * aCol);                                          \
+          _Pragma("unroll") for (int j = 0; j < V; j++)                                                        \
+              acc[i][j] = f32x4_madd(av, bv[j], acc[i][j]);                                \
+        }                                                                                                      \
+      }                                                                                                        \
+    }                                                                                                          \
+    if (cols == 4 * V) {                                                                                       \
+      for (int i = 0; i < rows; i++)                                                                           \
+        _Pragma("unroll") for (int j = 0; j < V; j++) {                                                        \
+          float *cp = c + i * ldc + 4 * j;                                                                     \
+          wasm_v128_store(cp, add ? wasm_f32x4_add(wasm_v128_load(cp), acc[i][j]) : acc[i][j]);                \
+        }                                                                                                      \
+    } else {                                                                                                   \
+      float tmp[MR * 4 * V] __attribute__((aligned(16)));                                                      \
+      _Pragma("unroll") for (int i = 0; i < MR; i++) _Pragma("unroll") for (int j = 0; j < V; j++)             \
+          wasm_v128_store(tmp + i * 4 * V + 4 * j, acc[i][j]);                                                 \
+      for (int i = 0; i < rows; i++)                                                                           \
+        for (int j = 0; j < cols; j++) c[i * ldc + j] = (add ? c[i * ldc + j] : 0.0f) + tmp[i * 4 * V + j];    \
+    }                                                                                                          \
+  }
+SMALL_BLOCK(2)
+SMALL_BLOCK(1)
+
+/*
+ * The same product without packing: MR x 8 blocks read straight from A and B. B goes through `scratch`
+ * only when its rows are strided (transposed: copied row-major) or for the last n % 4 columns (copied
+ * into a zero-padded k x 4 panel, so that block's loads stay in bounds).
+ */
+static void small_gemm(const float *a, const float *b, float *c, const GemmParams *g, float *scratch) {
+  const int m = g->m, n = g->n, k = g->k, aRow = g->aRow, aCol = g->aCol, ldc = g->ldc, add = g->accumulate;
+  int ldb = g->bRow;
+  if (g->bCol != 1) {
+    for (int p = 0; p < k; p++)
+      for (int j = 0; j < n; j++) scratch[p * n + j] = b[p * g->bRow + j * g->bCol];
+    b = scratch;
+    ldb = n;
+  }
+  const int n4 = n & ~3, tail = n - n4;
+  float *const panel = scratch + k * n;
+  if (tail) {
+    for (int p = 0; p < k; p++)
+      for (int j = 0; j < 4; j++) panel[p * 4 + j] = j < tail ? b[p * ldb + n4 + j] : 0.0f;
+  }
+  for (int i0 = 0; i0 < m; i0 += MR) {
+    const int rows = imin(MR, m - i0);
+    const float *ai = a + i0 * aRow;
+    float *ci = c + i0 * ldc;
+    int j = 0;
+    for (; j + 8 <= n; j += 8) small_block_2(rows, 8, k, ai, aRow, aCol, b + j, ldb, ci + j, ldc, add);
+    for (; j + 4 <= n; j += 4) small_block_1(rows, 4, k, ai, aRow, aCol, b + j, ldb, ci + j, ldc, add);
+    if (tail) small_block_1(rows, tail, k, ai, aRow, aCol, panel, 4, ci + n4, ldc, add);
+  }
+}
+
 void gemm(const float *a, const float *b, float *c, const GemmParams *g, int thread) {
   float *const pA = packA[thread], *const pB = packB[thread];
   if (g->k == 0) {
     if (!g->accumulate)
       for (int i = 0; i < g->m; i++) __builtin_memset(c + i * g->ldc, 0, (unsigned long)g->n * sizeof(float));
+    return;
+  }
+  if (g->k <= KC && (long long)g->m * g->n * g->k <= SMALL_GEMM) {
+    small_gemm(a, b, c, g, pB);
     return;
   }
   for (int jc = 0; jc < g->n; jc += NC) {

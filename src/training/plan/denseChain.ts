@@ -3,8 +3,9 @@
  * once the model is built, so a training step can run the backend kernels directly on flat
  * Float32Arrays — matmul, bias and activation in place, the loss gradient into a buffer kept between
  * steps, dX = dY W^T and dW = X^T dY by the transposing matmul, bias gradients as column sums — with
- * no Tensor, tape node or closure per op. The optimizer's own applyGradients does the update (Tensors
- * wrapping the gradient arrays cost nothing), so every optimizer, clipping and schedule stays exact.
+ * no Tensor, tape node or closure per op. The optimizer's own update does the step (Tensors wrapping the
+ * gradient arrays cost nothing), so every optimizer, clipping and schedule stays exact; it writes into the
+ * variables' arrays (applyGradientsInPlace), since no tape here holds the old values.
  * The only arrays allocated per step are the matmul outputs, which the Backend interface returns.
  */
 import { backend } from '../../tensor/engine.js';
@@ -86,7 +87,7 @@ export class DenseChainPlan {
     if (this.outputGradient.length < size) this.outputGradient = new Float32Array(size);
     const dy = this.outputGradient.subarray(0, size);
     const value = lossAndGradient(loss, yTrue, output, rows, this.outputDim, lossWeight, dy);
-    optimizer.applyGradients(this.backward(x, rows, dy));
+    optimizer.applyGradientsInPlace(this.backward(x, rows, dy));
     return { loss: value, output };
   }
 
