@@ -104,6 +104,9 @@ describe('conv2d conformance (forward, backprop input, backprop filter)', () => 
     ['stride 2 with asymmetric padding', convParams(2, 17, 9, 3, 5, [3, 2], [2, 2], [1, 1], [1, 1, 0, 1])],
     ['stride 3, dilation 2', convParams(1, 33, 17, 4, 3, [3, 3], [3, 3], [2, 2], [2, 2, 2, 2])],
     ['patch matrix built in several chunks', convParams(2, 20, 20, 64, 17, [3, 3], [1, 1], [1, 1], [1, 1, 1, 1])],
+    ['narrow path, 4 channels each side, stride 2, dilation (2, 1), padding', convParams(2, 11, 9, 4, 4, [3, 2], [2, 2], [2, 1], [2, 1, 1, 0])],
+    ['narrow path, 3 output channels and 2 input channels (partial lanes), stride (1, 3)', convParams(3, 7, 10, 2, 3, [2, 4], [1, 3], [1, 1], [1, 0, 0, 2])],
+    ['narrow input-gradient path: 4 input channels, 9 output channels', convParams(2, 6, 6, 4, 9, [3, 3], [2, 1], [1, 1], [1, 1, 1, 1])],
     ['kernel larger than the padded input along one axis is clipped by padding', convParams(1, 3, 5, 2, 3, [3, 4], [1, 2], [1, 1], [2, 2, 1, 1])],
   ];
   for (let i = 0; i < 8; i++) {

@@ -48,11 +48,6 @@ static float packB[THREADS][KC * NC] __attribute__((aligned(16)));
 
 static inline int imin(int a, int b) { return a < b ? a : b; }
 
-/* The part of a call shared by its threads: units [begin, end), `grain` per chunk, chunks claimed from *counter. */
-typedef struct {
-  int begin, end, grain, counter, thread;
-} Chunks;
-
 /* Claims the next chunk [*r0, *r1); 0 when none is left. Atomic in the threaded build (-matomics). */
 static int claim(const Chunks *c, int *r0, int *r1) {
   const int start = c->begin + __atomic_fetch_add((int *)c->counter, 1, __ATOMIC_SEQ_CST) * c->grain;
@@ -298,18 +293,6 @@ void matmul(const float *a, const float *b, float *y, const MatmulParams *p) {
   }
 }
 
-/*
- * Mirrors Backend Conv2DParams (NHWC, filter (kH, kW, C_in, C_out)), plus the im2col piece height and
- * the chunks: rows of the (batch*outH*outW, kH*kW*C_in) patch matrix. For the input gradient of a
- * non-pointwise conv a chunk must be whole images (col2im adds onto inputs that neighbouring rows share).
- */
-typedef struct {
-  int batch, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels;
-  int kernelHeight, kernelWidth, strideHeight, strideWidth, dilationHeight, dilationWidth, padTop, padLeft;
-  int chunkRows; /* patch rows built at a time in `col` */
-  Chunks chunks;
-} ConvParams;
-
 static int is_pointwise(const ConvParams *p) {
   return p->kernelHeight == 1 && p->kernelWidth == 1 && p->strideHeight == 1 && p->strideWidth == 1 &&
          p->padTop == 0 && p->padLeft == 0 && p->outHeight == p->inHeight && p->outWidth == p->inWidth;
@@ -413,6 +396,7 @@ static void conv2d_direct(const float *x, const float *w, float *y, const ConvPa
 /* y (rows, C_out) = patches (rows, K) * filter (K, C_out), piece by piece; direct when K is tiny. */
 static void conv2d_rows(const float *x, const float *w, float *y, float *col, const ConvParams *p, int begin, int end) {
   const int K = p->kernelHeight * p->kernelWidth * p->inChannels, CO = p->outChannels, thread = p->chunks.thread;
+  if (conv_small_forward(x, w, y, p, begin, end)) return;
   if (K <= 16) {
     conv2d_direct(x, w, y, p, begin, end);
     return;
@@ -475,6 +459,7 @@ void conv2dBackpropFilter(const float *x, const float *dy, float *dw, float *col
       gemm(x + begin * K, dy + begin * CO, dw, &g, thread);
       continue;
     }
+    if (conv_small_backprop_filter(x, dy, dw, p, begin, end)) continue;
     for (int r0 = begin; r0 < end; r0 += p->chunkRows) {
       const int rows = imin(p->chunkRows, end - r0);
       im2col(p, x, r0, rows, col);

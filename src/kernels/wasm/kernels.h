@@ -31,6 +31,30 @@ typedef struct {
   int accumulate;
 } GemmParams;
 
+/* The part of a call shared by its threads: units [begin, end), `grain` per chunk, chunks claimed from *counter. */
+typedef struct {
+  int begin, end, grain, counter, thread;
+} Chunks;
+
+/*
+ * Mirrors Backend Conv2DParams (NHWC, filter (kH, kW, C_in, C_out)), plus the im2col piece height and
+ * the chunks: rows of the (batch*outH*outW, kH*kW*C_in) patch matrix. For the input gradient of a
+ * non-pointwise conv a chunk must be whole images (col2im adds onto inputs that neighbouring rows share).
+ */
+typedef struct {
+  int batch, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels;
+  int kernelHeight, kernelWidth, strideHeight, strideWidth, dilationHeight, dilationWidth, padTop, padLeft;
+  int chunkRows; /* patch rows built at a time in `col` */
+  Chunks chunks;
+} ConvParams;
+
+/*
+ * Convolutions with at most 4 output channels (conv_small.c) over output rows [begin, end); each returns 0,
+ * doing nothing, when the shape is not one it handles.
+ */
+int conv_small_forward(const float *x, const float *w, float *y, const ConvParams *p, int begin, int end);
+int conv_small_backprop_filter(const float *x, const float *dy, float *dw, const ConvParams *p, int begin, int end);
+
 /* The blocked GEMM on one thread, with that thread's packing buffers (thread < THREADS). */
 void gemm(const float *a, const float *b, float *c, const GemmParams *g, int thread);
 

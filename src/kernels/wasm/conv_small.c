@@ -1,0 +1,110 @@
+/*
+ * Direct convolutions for narrow layers: at most 4 output channels (forward and filter gradient), as in the
+ * seed's deconv net (1-4 channels, 2x2 to 3x4 kernels). There the
+ * im2col + GEMM path fills 1-4 of the micro-kernel's 8 columns and the generic direct kernel runs a scalar
+ * loop per output position; here one f32x4 holds all the channels of one position, with the filter padded
+ * to 4 lanes, so each tap is one multiply-add. Per lane the sums run in the reference kernels' order.
+ * (The input gradient keeps im2col + GEMM: its GEMM is n = kH*kW*C_in wide, 8-48 here, and a gather
+ * kernel written like these measured 1.2-1.4x slower than it, bench/NOTES.md entry 8.)
+ */
+#include "kernels.h"
+
+/* Taps (kH*kW*C_in) held on the stack: the filter padded to 4 lanes, or the filter gradient's accumulators. */
+#define SMALL_TAPS 512
+
+static inline int imin(int a, int b) { return a < b ? a : b; }
+
+static inline v128_t load_lanes(const float *src, int count) {
+  switch (count) {
+    case 4: return wasm_v128_load(src);
+    case 3: return wasm_v128_load32_lane(src + 2, wasm_v128_load64_zero(src), 2);
+    case 2: return wasm_v128_load64_zero(src);
+    default: return wasm_v128_load32_zero(src);
+  }
+}
+
+static inline void store_lanes(float *dst, v128_t v, int count) {
+  switch (count) {
+    case 4: wasm_v128_store(dst, v); break;
+    case 3: wasm_v128_store64_lane(dst, v, 0); wasm_v128_store32_lane(dst + 2, v, 2); break;
+    case 2: wasm_v128_store64_lane(dst, v, 0); break;
+    default: wasm_v128_store32_lane(dst, v, 0);
+  }
+}
+
+/*
+ * y[row, 0..CO) = sum over taps (kh, kw, ci) of x * w: lanes are output channels. Four rows run interleaved,
+ * each with its own accumulator: one row alone is a chain of dependent multiply-adds (latency-bound).
+ */
+int conv_small_forward(const float *x, const float *w, float *y, const ConvParams *p, int begin, int end) {
+  const int C = p->inChannels, CO = p->outChannels, KH = p->kernelHeight, KW = p->kernelWidth, K = KH * KW * C;
+  if (CO > 4 || K > SMALL_TAPS) return 0;
+  float wpad[SMALL_TAPS * 4] __attribute__((aligned(16)));
+  for (int k = 0; k < K; k++)
+    for (int j = 0; j < 4; j++) wpad[k * 4 + j] = j < CO ? w[k * CO + j] : 0.0f;
+  const int H = p->inHeight, W = p->inWidth, OH = p->outHeight, OW = p->outWidth, OHW = OH * OW;
+  int n = begin / OHW, oh = begin % OHW / OW, ow = begin % OW;
+  for (int row = begin; row < end; row += 4) {
+    const int rows = imin(4, end - row);
+    const float *xn[4];
+    int ih0[4], iw0[4];
+    for (int r = 0; r < 4; r++) {
+      /* Rows past `end` repeat the last one (computed, not stored). */
+      xn[r] = x + n * H * W * C, ih0[r] = oh * p->strideHeight - p->padTop, iw0[r] = ow * p->strideWidth - p->padLeft;
+      if (r < rows - 1 && ++ow == OW) {
+        ow = 0;
+        if (++oh == OH) oh = 0, n++;
+      }
+    }
+    if (++ow == OW) {
+      ow = 0;
+      if (++oh == OH) oh = 0, n++;
+    }
+    v128_t acc[4] = {wasm_f32x4_splat(0.0f), wasm_f32x4_splat(0.0f), wasm_f32x4_splat(0.0f), wasm_f32x4_splat(0.0f)};
+    for (int kh = 0; kh < KH; kh++)
+      for (int kw = 0; kw < KW; kw++) {
+        const float *wo = wpad + (kh * KW + kw) * C * 4;
+#pragma unroll
+        for (int r = 0; r < 4; r++) {
+          const int ih = ih0[r] + kh * p->dilationHeight, iw = iw0[r] + kw * p->dilationWidth;
+          if ((unsigned)ih >= (unsigned)H || (unsigned)iw >= (unsigned)W) continue;
+          const float *xo = xn[r] + (ih * W + iw) * C;
+          for (int ci = 0; ci < C; ci++) acc[r] = f32x4_madd(wasm_v128_load32_splat(xo + ci), wasm_v128_load(wo + 4 * ci), acc[r]);
+        }
+      }
+    for (int r = 0; r < rows; r++) store_lanes(y + (row + r) * CO, acc[r], CO);
+  }
+  return 1;
+}
+
+/* dw[k, 0..CO) += sum over rows of patch(row, k) * dy[row, 0..CO): one accumulator per tap, lanes are output channels. */
+int conv_small_backprop_filter(const float *x, const float *dy, float *dw, const ConvParams *p, int begin, int end) {
+  const int C = p->inChannels, CO = p->outChannels, KH = p->kernelHeight, KW = p->kernelWidth, K = KH * KW * C;
+  if (CO > 4 || K > SMALL_TAPS) return 0;
+  v128_t acc[SMALL_TAPS];
+  for (int k = 0; k < K; k++) acc[k] = wasm_f32x4_splat(0.0f);
+  const int H = p->inHeight, W = p->inWidth, OH = p->outHeight, OW = p->outWidth, OHW = OH * OW;
+  int n = begin / OHW, oh = begin % OHW / OW, ow = begin % OW;
+  for (int row = begin; row < end; row++) {
+    const v128_t g = load_lanes(dy + row * CO, CO);
+    const float *xn = x + n * H * W * C;
+    const int ih0 = oh * p->strideHeight - p->padTop, iw0 = ow * p->strideWidth - p->padLeft;
+    for (int kh = 0; kh < KH; kh++) {
+      const int ih = ih0 + kh * p->dilationHeight;
+      if ((unsigned)ih >= (unsigned)H) continue;
+      for (int kw = 0; kw < KW; kw++) {
+        const int iw = iw0 + kw * p->dilationWidth;
+        if ((unsigned)iw >= (unsigned)W) continue;
+        const float *xo = xn + (ih * W + iw) * C;
+        v128_t *a = acc + (kh * KW + kw) * C;
+        for (int ci = 0; ci < C; ci++) a[ci] = f32x4_madd(wasm_v128_load32_splat(xo + ci), g, a[ci]);
+      }
+    }
+    if (++ow == OW) {
+      ow = 0;
+      if (++oh == OH) oh = 0, n++;
+    }
+  }
+  for (int k = 0; k < K; k++) store_lanes(dw + k * CO, wasm_f32x4_add(load_lanes(dw + k * CO, CO), acc[k]), CO);
+  return 1;
+}
