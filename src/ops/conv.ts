@@ -25,9 +25,10 @@ function pair(v: number | [number, number] | undefined, dflt: number): [number, 
 /** The raw conv with explicit geometry; differentiable in both x and the filter. */
 function conv2dWithParams(X: Tensor, W: Tensor, p: Conv2DParams): Tensor {
   const out = new Tensor(backend().conv2d(X.values, W.values, p), [p.batch, p.outHeight, p.outWidth, p.outChannels]);
-  return recordOp(out, [X, W], (dy) => [
-    new Tensor(backend().conv2dBackpropInput(dy.values, W.values, p), X.shape),
-    new Tensor(backend().conv2dBackpropFilter(X.values, dy.values, p), W.shape),
+  // A first layer's input is data: its gradient, a full conv, is skipped.
+  return recordOp(out, [X, W], (dy, needed) => [
+    needed[0] ? new Tensor(backend().conv2dBackpropInput(dy.values, W.values, p), X.shape) : null,
+    needed[1] ? new Tensor(backend().conv2dBackpropFilter(X.values, dy.values, p), W.shape) : null,
   ]);
 }
 
@@ -111,9 +112,9 @@ export function conv2dTranspose(x: TensorLike, kernel: TensorLike,
     padTop: convTransposePadBefore(h, oh, kh, sh, padding, dh), padLeft: convTransposePadBefore(w, ow, kw, sw, padding, dw),
   };
   const out = new Tensor(backend().conv2dBackpropInput(X.values, W.values, p), [n, oh, ow, filters]);
-  return recordOp(out, [X, W], (dy) => [
-    new Tensor(backend().conv2d(dy.values, W.values, p), X.shape),
+  return recordOp(out, [X, W], (dy, needed) => [
+    needed[0] ? new Tensor(backend().conv2d(dy.values, W.values, p), X.shape) : null,
     // conv2d's filter gradient with the roles of input and output swapped.
-    new Tensor(backend().conv2dBackpropFilter(dy.values, X.values, p), W.shape),
+    needed[1] ? new Tensor(backend().conv2dBackpropFilter(dy.values, X.values, p), W.shape) : null,
   ]);
 }

@@ -7,8 +7,11 @@ import type { Tensor } from './tensor.js';
 
 export interface GradNode {
   inputs: Tensor[];
-  /** Given dL/d(output), returns dL/d(input) for each input (null where no gradient flows). */
-  backward: (dy: Tensor) => (Tensor | null)[];
+  /**
+   * Given dL/d(output), returns dL/d(input) for each input (null where no gradient flows). `needed[i]` is
+   * false for an input the tape does not track (data, a constant): a rule may skip that gradient.
+   */
+  backward: (dy: Tensor, needed: boolean[]) => (Tensor | null)[];
 }
 
 export class Tape {
@@ -21,7 +24,7 @@ export class Tape {
 let current: Tape | null = null;
 
 /** Attaches a backward rule to `out` when any input is tracked by the active tape; returns `out`. */
-export function recordOp(out: Tensor, inputs: Tensor[], backward: (dy: Tensor) => (Tensor | null)[]): Tensor {
+export function recordOp(out: Tensor, inputs: Tensor[], backward: GradNode['backward']): Tensor {
   const tape = current;
   if (tape === null) return out;
   let tracked = false;
@@ -95,8 +98,8 @@ export function runWithTape<T extends Tensor>(
       const t = order[k];
       const g = grads.get(t);
       if (!g || t._tape !== tape || !t._node) continue;
-      const inGrads = t._node.backward(g);
       const inputs = t._node.inputs;
+      const inGrads = t._node.backward(g, inputs.map((x) => tape.isTracked(x)));
       for (let j = 0; j < inputs.length; j++) {
         const gi = inGrads[j];
         if (!gi || !tape.isTracked(inputs[j])) continue;
