@@ -11,6 +11,7 @@ import { setSeed } from '../../src/core/random.js';
 import { wasmAvailable } from '../../src/kernels/wasm/index.js';
 import { layers } from '../../src/index.js';
 import * as ops from '../../src/ops/index.js';
+import { depthwiseConv2d } from '../../src/layers/convolutional/depthwiseConvOp.js';
 import type { Layer } from '../../src/layers/layer.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
 import { assertClose } from '../helpers/gradcheck.js';
@@ -59,7 +60,7 @@ describe('layers with the fused epilogue equal the unfused ops', () => {
       } finally { setBackend(saved); }
     });
 
-    it(`Conv1D, Conv2D and Conv2DTranspose on ${name}`, () => {
+    it(`Conv1D, Conv2D, DepthwiseConv2D and Conv2DTranspose on ${name}`, () => {
       const saved = getBackend().name;
       setBackend(name);
       try {
@@ -68,6 +69,9 @@ describe('layers with the fused epilogue equal the unfused ops', () => {
             `Conv2D ${activation}`);
           check(new layers.Conv1D(9, 4, { activation, padding: 'causal' }),
             (x, k, b) => f(ops.add(ops.conv1d(x, k, { padding: 'causal' }), b)), [4, 41, 3], `Conv1D ${activation}`);
+          check(new layers.DepthwiseConv2D(3, { activation, depthMultiplier: 2 }),
+            (x, k, b) => f(ops.add(depthwiseConv2d(x, k, { strides: [1, 1], padding: 'valid', dilationRate: [1, 1] }), b)),
+            [2, 8, 7, 3], `DepthwiseConv2D ${activation}`);
           check(new layers.Conv2DTranspose(5, 3, { activation, strides: 2 }),
             (x, k, b) => f(ops.add(ops.conv2dTranspose(x, k, { strides: 2 }), b)), [2, 9, 11, 3],
             `Conv2DTranspose ${activation}`);

@@ -11,6 +11,7 @@ import { getInitializer, serializeInitializer, type Initializer, type Initialize
 import * as ops from '../../ops/index.js';
 import type { Tensor, Variable } from '../../tensor/tensor.js';
 import { Layer, type InputSpec, type Kwargs, type LayerArgs, type Shape } from '../layer.js';
+import { applyBiasActivation } from '../epilogue.js';
 import { convInputFix } from './convHints.js';
 import {
   ConfigReader, checkFilters, checkStridesWithDilation, checkUnsupportedNull, normalizeDataFormat, normalizePadding,
@@ -113,9 +114,8 @@ export abstract class BaseSeparableConv extends Layer {
       });
     // The 1x1 pointwise step is a matmul over the channels axis.
     const pw = this.pointwiseKernel!;
-    let y = ops.matmul(depthwise, ops.reshape(pw, pw.shape.slice(-2)));
-    if (this.bias) y = ops.add(y, this.bias);
-    return this.activation(y);
+    // matmul's output is fresh and its gradient rule never reads it: the epilogue may reuse its array.
+    return applyBiasActivation(ops.matmul(depthwise, ops.reshape(pw, pw.shape.slice(-2))), this.bias, this.activation);
   }
 
   computeOutputShape(inputShape: Shape | Shape[]): Shape {

@@ -7,10 +7,10 @@ import { ShapeError, ValueError, shapeErrorMessage } from '../../core/errors.js'
 import { formatShape } from '../../core/shape.js';
 import { getActivation, serializeActivation, type ActivationFn, type ActivationIdentifier } from '../../activations/index.js';
 import { getInitializer, serializeInitializer, type Initializer, type InitializerIdentifier } from '../../initializers/index.js';
-import * as ops from '../../ops/index.js';
 import { convOutputLength } from '../../ops/convShapes.js';
 import type { Tensor, Variable } from '../../tensor/tensor.js';
 import { Layer, type InputSpec, type Kwargs, type LayerArgs, type Shape } from '../layer.js';
+import { applyBiasActivation } from '../epilogue.js';
 import { convInputFix, inputLayout, spatialAxisNames } from './convHints.js';
 import {
   ConfigReader, checkStridesWithDilation, checkUnsupportedNull, normalizeDataFormat, normalizePadding, normalizeTuple,
@@ -134,9 +134,9 @@ export class DepthwiseConv2D extends Layer {
 
   call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
-    let y = depthwiseConv2d(x, this.kernel!, { strides: this.strides, padding: this.padding, dilationRate: this.dilationRate });
-    if (this.bias) y = ops.add(y, this.bias);
-    return this.activation(y);
+    // A fresh conv or concatenation output whose gradient rules never read it: the epilogue may reuse its array.
+    const y = depthwiseConv2d(x, this.kernel!, { strides: this.strides, padding: this.padding, dilationRate: this.dilationRate });
+    return applyBiasActivation(y, this.bias, this.activation);
   }
 
   computeOutputShape(inputShape: Shape | Shape[]): Shape {
