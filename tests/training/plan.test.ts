@@ -124,6 +124,42 @@ describe('planned Dense-chain steps', () => {
     await fitBoth(build, () => ({ optimizer: new optimizers.SGD({ learningRate: 0.05 }), loss: 'mae', lossWeights: [0.5] }), x, y);
   });
 
+  it('update in place with weight decay and clipping (AdamW with clipnorm, SGD with clipvalue) as the generic path does', async () => {
+    setSeed(12);
+    const x = randomUniform([80, 7]);
+    const y = randomUniform([80, 3]);
+    const build = () => new Sequential([new layers.Dense(11, { activation: 'relu', inputShape: [7] }), new layers.Dense(3)]);
+    await fitBoth(build, () => ({ optimizer: new optimizers.AdamW({ weightDecay: 0.05, clipnorm: 0.1 }), loss: 'mse' }), x, y);
+    await fitBoth(build, () => ({ optimizer: new optimizers.SGD({ learningRate: 0.1, momentum: 0.5, clipvalue: 0.01 }), loss: 'mae' }), x, y);
+  });
+
+  it('train from weights set between fits, and leave earlier getWeights results untouched', async () => {
+    setSeed(13);
+    const x = randomUniform([60, 5]);
+    const y = randomUniform([60, 2]);
+    const build = () => new Sequential([new layers.Dense(6, { activation: 'relu', inputShape: [5] }), new layers.Dense(2)]);
+    const { planned, generic } = twins(build, () => ({ optimizer: 'adam', loss: 'mse' }));
+    await planned.fit(x, y, { epochs: 1, batchSize: 16, verbose: 0 });
+    const held = planned.getWeights();
+    const heldValues = held.map((w) => Float32Array.from(w.values));
+    // Both restart from the same new weights and a fresh optimizer; the plan, made during the first fit,
+    // must read the new arrays, not the ones it updated in place before setWeights.
+    setSeed(14);
+    const start = build().getWeights();
+    for (const m of [planned, generic]) {
+      m.compile({ optimizer: 'adam', loss: 'mse' });
+      m.setWeights(start);
+    }
+    setSeed(5);
+    const hp = await planned.fit(x, y, { epochs: 2, batchSize: 16, verbose: 0 });
+    setSeed(5);
+    const hg = await generic.fit(x, y, { epochs: 2, batchSize: 16, verbose: 0, planned: false });
+    assertSameHistory(hp, hg);
+    const wg = generic.getWeights();
+    planned.getWeights().forEach((w, i) => assertRelativeClose(w.values, wg[i].values, `weight ${i}`));
+    held.forEach((w, i) => assert.deepEqual(w.values, heldValues[i], `getWeights result ${i} kept its values`));
+  });
+
   it('predict and evaluate give what the generic path gives', async () => {
     setSeed(6);
     const x = randomUniform([75, 12]);

@@ -64,15 +64,20 @@ export class DenseChainPlan {
   forward(x: Float32Array, rows: number): Float32Array {
     const b = backend();
     let a = x;
-    this.links.forEach(({ kernel, bias, activation }, l) => {
+    for (let l = 0; l < this.links.length; l++) {
+      const { kernel, bias, activation } = this.links[l];
       const units = kernel.shape[1];
-      // Read values each time: the optimizer replaces a variable's array on every update.
+      // Read values each time: setWeights, assign and the generic path replace a variable's array.
       const z = b.matmul(a, kernel.values, 1, rows, kernel.shape[0], units, false, false, 1);
-      if (bias) addBias(z, bias.values, rows, units);
-      activate(activation, z, rows, units);
+      if (bias && (activation === 'relu' || activation === 'linear')) {
+        addBias(z, bias.values, rows, units, activation === 'relu');
+      } else {
+        if (bias) addBias(z, bias.values, rows, units, false);
+        activate(activation, z, rows, units);
+      }
       this.activations[l] = z;
       a = z;
-    });
+    }
     return a;
   }
 
@@ -114,8 +119,18 @@ export class DenseChainPlan {
   }
 }
 
-function addBias(z: Float32Array, bias: Float32Array, rows: number, units: number): void {
-  for (let r = 0, o = 0; r < rows; r++) for (let j = 0; j < units; j++, o++) z[o] += bias[j];
+/** z += bias along rows, then relu when asked, in one pass (the same float32 values as two). */
+function addBias(z: Float32Array, bias: Float32Array, rows: number, units: number, relu: boolean): void {
+  if (!relu) {
+    for (let r = 0, o = 0; r < rows; r++) for (let j = 0; j < units; j++, o++) z[o] += bias[j];
+    return;
+  }
+  for (let r = 0, o = 0; r < rows; r++) {
+    for (let j = 0; j < units; j++, o++) {
+      const t = Math.fround(z[o] + bias[j]);
+      z[o] = t > 0 ? t : 0; // NaN -> 0, as activate's relu
+    }
+  }
 }
 
 /** Sums over rows into `out`, accumulating in float64 as the reduce kernel does. */
