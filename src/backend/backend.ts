@@ -83,12 +83,12 @@ export interface Backend {
   avgPool2d(x: Float32Array, p: Pool2DParams): Float32Array;
   /** Gradient of avgPool2d w.r.t. x: each dy shared evenly among its window's non-padded elements. */
   avgPool2dBackprop(dy: Float32Array, p: Pool2DParams): Float32Array;
-  /** Every output h_i of the SimpleRNN recurrence (see SimpleRnnParams), (batch, timesteps, units). */
-  simpleRnnForward(projected: Float32Array, recurrentKernel: Float32Array, initialState: Float32Array,
-    p: SimpleRnnParams): Float32Array;
+  /** Every output h_i of a SimpleRNN layer (see SimpleRnnParams), (batch, timesteps, units); bias null: none. */
+  simpleRnnForward(inputs: Float32Array, kernel: Float32Array, recurrentKernel: Float32Array, bias: Float32Array | null,
+    initialState: Float32Array, p: SimpleRnnParams): Float32Array;
   /** Backpropagation through time for simpleRnnForward, given dL/d(outputs) and the outputs it returned. */
-  simpleRnnBackward(dOutputs: Float32Array, outputs: Float32Array, recurrentKernel: Float32Array,
-    initialState: Float32Array, p: SimpleRnnParams): SimpleRnnGradients;
+  simpleRnnBackward(dOutputs: Float32Array, outputs: Float32Array, inputs: Float32Array, kernel: Float32Array,
+    recurrentKernel: Float32Array, initialState: Float32Array, p: SimpleRnnParams): SimpleRnnGradients;
   /**
    * The layer epilogue y = activation(z + bias), bias (channels) repeating along z's leading axes (null:
    * none). Writes into `out` when given, which may be z itself, else into a new array; returns it.
@@ -106,15 +106,17 @@ export interface Backend {
 export type RecurrentActivation = 'linear' | 'relu' | 'tanh' | 'sigmoid';
 
 /**
- * Geometry of one SimpleRNN recurrence over a whole sequence (keras/src/layers/rnn/simple_rnn.py):
+ * Geometry of one SimpleRNN layer over a whole sequence (keras/src/layers/rnn/simple_rnn.py):
  * h_i = activation(z[:, t(i)] + h_{i-1} U), h_{-1} the initial state (batch, units), where z = x W + b is
- * the projected input (batch, timesteps, units), U the recurrent kernel (units, units) and t(i) = i, or
+ * the projected input (batch, timesteps, units) of x (batch, timesteps, features), W the kernel
+ * (features, units), b the bias (units), U the recurrent kernel (units, units), and t(i) = i, or
  * timesteps - 1 - i when `goBackwards`. The outputs h_i are (batch, timesteps, units) in processing order,
  * as Keras's backend.rnn returns them.
  */
 export interface SimpleRnnParams {
   batch: number;
   timesteps: number;
+  features: number;
   units: number;
   activation: RecurrentActivation;
   goBackwards: boolean;
@@ -122,11 +124,11 @@ export interface SimpleRnnParams {
 
 /** The gradients of simpleRnnForward's inputs. */
 export interface SimpleRnnGradients {
-  /** dL/dz, (batch, timesteps, units) in input time order (the order z is stored in). */
-  dProjected: Float32Array;
-  /** dL/dU, (units, units). */
+  dInputs: Float32Array;
+  dKernel: Float32Array;
   dRecurrentKernel: Float32Array;
-  /** dL/dh_{-1}, (batch, units). */
+  /** dL/db (computed with or without a bias: the sums of dL/dz). */
+  dBias: Float32Array;
   dInitialState: Float32Array;
 }
 

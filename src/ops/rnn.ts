@@ -1,10 +1,11 @@
 /**
  * SimpleRNN over a whole sequence as one op and one tape node (internal: the SimpleRNN layer's fast
- * path). Forward: the input projection x W + b for every timestep in one matmul, then the recurrence
- * h_i = activation(z_t(i) + h_{i-1} U) in one backend kernel. Backward (BPTT): the kernel gives dz, dU
- * and dh0; dW = x^T dz, dx = dz W^T and db = sum(dz) are one matmul or sum each over all timesteps.
- * Computes what the per-step composition computes (keras/src/layers/rnn/simple_rnn.py SimpleRNNCell.call
- * under rnn.py's loop), without a tape node per step.
+ * path), each direction one backend kernel call. Forward: the input projection z = x W + b for every
+ * timestep in one matmul, then the recurrence h_i = activation(z_t(i) + h_{i-1} U). Backward (BPTT):
+ * per step dz and its contributions to dU and dh_{i-1}; then dW = x^T dz, dx = dz W^T and db = sum(dz),
+ * one matmul or sum each over all timesteps. Computes what the per-step composition computes
+ * (keras/src/layers/rnn/simple_rnn.py SimpleRNNCell.call under rnn.py's loop), without a tape node per
+ * step or a fresh array per op.
  */
 import type { RecurrentActivation, SimpleRnnParams } from '../backend/backend.js';
 import { ShapeError, shapeErrorMessage } from '../core/errors.js';
@@ -54,28 +55,23 @@ export function simpleRnn(inputs: Tensor, kernel: Tensor, recurrentKernel: Tenso
   if (bias) checkShape('bias', bias.shape, [units]);
   checkShape('initialState', initialState.shape, [batch, units]);
 
-  const p: SimpleRnnParams = { batch, timesteps, units, activation: options.activation, goBackwards: options.goBackwards ?? false };
-  const rows = batch * timesteps;
-  const sequenceShape = [batch, timesteps, units];
+  const p: SimpleRnnParams = {
+    batch, timesteps, features, units, activation: options.activation, goBackwards: options.goBackwards ?? false,
+  };
   // The arrays the forward pass read: a Variable's values may be replaced before backward runs.
   const x = inputs.values, w = kernel.values, u = recurrentKernel.values, h0 = initialState.values;
-  let projected = backend().matmul(x, w, 1, rows, features, units, false, false, 1);
-  if (bias) projected = backend().binary('add', projected, sequenceShape, bias.values, bias.shape, sequenceShape);
-  const outputs = backend().simpleRnnForward(projected, u, h0, p);
-  const out = new Tensor(outputs, sequenceShape);
+  const outputs = backend().simpleRnnForward(x, w, u, bias ? bias.values : null, h0, p);
+  const out = new Tensor(outputs, [batch, timesteps, units]);
   const recorded = bias ? [inputs, kernel, recurrentKernel, initialState, bias] : [inputs, kernel, recurrentKernel, initialState];
   return recordOp(out, recorded, (dy) => {
-    const be = backend();
-    const { dProjected, dRecurrentKernel, dInitialState } = be.simpleRnnBackward(dy.values, outputs, u, h0, p);
-    const dInputs = be.matmul(dProjected, w, 1, rows, units, features, false, true, 1);
-    const dKernel = be.matmul(x, dProjected, 1, features, rows, units, true, false, 1);
+    const g = backend().simpleRnnBackward(dy.values, outputs, x, w, u, h0, p);
     const grads = [
-      new Tensor(dInputs, inputs.shape),
-      new Tensor(dKernel, kernel.shape),
-      new Tensor(dRecurrentKernel, recurrentKernel.shape),
-      new Tensor(dInitialState, initialState.shape),
+      new Tensor(g.dInputs, inputs.shape),
+      new Tensor(g.dKernel, kernel.shape),
+      new Tensor(g.dRecurrentKernel, recurrentKernel.shape),
+      new Tensor(g.dInitialState, initialState.shape),
     ];
-    if (bias) grads.push(new Tensor(be.reduce('sum', dProjected, [rows, units], [0]), bias.shape));
+    if (bias) grads.push(new Tensor(g.dBias, bias.shape));
     return grads;
   });
 }

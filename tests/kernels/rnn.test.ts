@@ -1,8 +1,8 @@
 /**
- * SimpleRNN recurrence kernels (Backend.simpleRnnForward / simpleRnnBackward) on both backends: each
- * must match a float64 oracle written from the definition in backend.ts SimpleRnnParams, and the wasm
- * kernels must match the JS reference, on odd sizes (units not a multiple of the 4 SIMD lanes, sizes
- * crossing the GEMM's KC 256 block), both directions and every activation.
+ * SimpleRNN kernels (Backend.simpleRnnForward / simpleRnnBackward) on both backends: each must match a
+ * float64 oracle written from the definition in backend.ts SimpleRnnParams, and the wasm kernels must
+ * match the JS reference, on odd sizes (units not a multiple of the 4 SIMD lanes, sizes crossing the
+ * GEMM's KC 256 block), both directions, with and without a bias, and every activation.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -24,13 +24,21 @@ const act: Record<RecurrentActivation, [(z: number) => number, (z: number) => nu
 };
 
 /**
- * Float64 oracle from the definition: a_i = z[:, t(i)] + h_{i-1} U, h_i = f(a_i); then backward from the last
- * step, da_i = (dh_i + carry) f'(a_i), dz[:, t(i)] = da_i, dU += h_{i-1}^T da_i, carry = da_i U^T, dh0 = carry.
+ * Float64 oracle from the definition: z = x W + b; a_i = z[:, t(i)] + h_{i-1} U, h_i = f(a_i); then backward
+ * from the last step, dz[:, t(i)] = (dh_i + carry) f'(a_i), dU += h_{i-1}^T dz[:, t(i)], carry = dz[:, t(i)] U^T,
+ * dh0 = carry; dx = dz W^T, dW = x^T dz, db = sum of dz over (batch, timesteps).
  */
-function oracle(z: Float32Array, u: Float32Array, h0: Float32Array, dh: Float32Array, p: SimpleRnnParams) {
-  const { batch: B, timesteps: T, units: N } = p;
+function oracle(x: Float32Array, w: Float32Array, u: Float32Array, bias: Float32Array | null, h0: Float32Array,
+  dh: Float32Array, p: SimpleRnnParams) {
+  const { batch: B, timesteps: T, features: F, units: N } = p;
   const [f, df] = act[p.activation];
   const t = (i: number) => (p.goBackwards ? T - 1 - i : i);
+  const z = new Float64Array(B * T * N);
+  for (let r = 0; r < B * T; r++) for (let j = 0; j < N; j++) {
+    let s = bias ? bias[j] : 0;
+    for (let k = 0; k < F; k++) s += x[r * F + k] * w[k * N + j];
+    z[r * N + j] = s;
+  }
   const h = new Float64Array(B * T * N), a = new Float64Array(B * T * N);
   const prev = (b: number, i: number, k: number) => (i === 0 ? h0[b * N + k] : h[(b * T + i - 1) * N + k]);
   for (let i = 0; i < T; i++) for (let b = 0; b < B; b++) for (let j = 0; j < N; j++) {
@@ -56,41 +64,59 @@ function oracle(z: Float32Array, u: Float32Array, h0: Float32Array, dh: Float32A
     }
     carry = next;
   }
-  return { h, dz, du, dh0: carry };
+  const dx = new Float64Array(B * T * F), dw = new Float64Array(F * N), db = new Float64Array(N);
+  for (let r = 0; r < B * T; r++) for (let j = 0; j < N; j++) {
+    const d = dz[r * N + j];
+    db[j] += d;
+    for (let k = 0; k < F; k++) {
+      dx[r * F + k] += d * w[k * N + j];
+      dw[k * N + j] += x[r * F + k] * d;
+    }
+  }
+  return { h, dx, dw, du, db, dh0: carry };
 }
 
 setSeed(8);
 
 describe('simpleRnn kernels conformance (forward and backward)', () => {
-  // [batch, timesteps, units]
-  const shapes: [number, number, number][] = [[1, 1, 1], [3, 5, 7], [2, 4, 8], [32, 50, 64], [1, 3, 33], [2, 2, 260]];
+  // [batch, timesteps, features, units]: W4's shapes, units off the 4 SIMD lanes, sizes past the GEMM's KC 256 block.
+  const shapes: [number, number, number, number][] = [
+    [1, 1, 1, 1], [3, 5, 2, 7], [2, 4, 9, 8], [32, 50, 8, 64], [32, 50, 64, 64], [1, 3, 5, 33], [2, 2, 3, 260], [3, 2, 300, 5],
+  ];
   const activations: RecurrentActivation[] = ['tanh', 'relu', 'sigmoid', 'linear'];
   let n = 0;
-  for (const [batch, timesteps, units] of shapes) {
+  for (const [batch, timesteps, features, units] of shapes) {
     for (const activation of activations) {
-      const goBackwards = n++ % 2 === 1;
-      const p: SimpleRnnParams = { batch, timesteps, units, activation, goBackwards };
-      // Recurrent weights scaled by 1/sqrt(units) keep the linear recurrence from growing across 50 steps.
-      const z = rand(batch * timesteps * units), u = rand(units * units, 1 / Math.sqrt(units));
+      const goBackwards = n % 2 === 1, withBias = n % 3 !== 1;
+      n++;
+      const p: SimpleRnnParams = { batch, timesteps, features, units, activation, goBackwards };
+      // Weights scaled by 1/sqrt(fan-in) keep the linear recurrence from growing across 50 steps.
+      const x = rand(batch * timesteps * features), w = rand(features * units, 1 / Math.sqrt(features));
+      const u = rand(units * units, 1 / Math.sqrt(units)), bias = withBias ? rand(units) : null;
       const h0 = rand(batch * units), dh = rand(batch * timesteps * units);
-      const expected = oracle(z, u, h0, dh, p);
-      const label = `${batch}x${timesteps}x${units}, ${activation}${goBackwards ? ', goBackwards' : ''}`;
+      const expected = oracle(x, w, u, bias, h0, dh, p);
+      const label = `${batch}x${timesteps}x${features} -> ${units}, ${activation}${goBackwards ? ', goBackwards' : ''}` +
+        `${withBias ? '' : ', no bias'}`;
       for (const [backend, available] of backends) {
         it(`${backend.name}: ${label}`, { skip: !available && 'no WebAssembly SIMD' }, () => {
-          const h = backend.simpleRnnForward(z, u, h0, p);
-          const g = backend.simpleRnnBackward(dh, h, u, h0, p);
+          const h = backend.simpleRnnForward(x, w, u, bias, h0, p);
+          const g = backend.simpleRnnBackward(dh, h, x, w, u, h0, p);
           assert.equal(h.length, batch * timesteps * units);
+          const check = (ours: typeof g, label: string) => {
+            assertClose(ours.dInputs, expected.dx, TOL, `${label} dInputs`);
+            assertClose(ours.dKernel, expected.dw, TOL, `${label} dKernel`);
+            assertClose(ours.dRecurrentKernel, expected.du, TOL, `${label} dRecurrentKernel`);
+            assertClose(ours.dBias, expected.db, TOL, `${label} dBias`);
+            assertClose(ours.dInitialState, expected.dh0, TOL, `${label} dInitialState`);
+          };
           assertClose(h, expected.h, TOL, `${backend.name} outputs`);
-          assertClose(g.dProjected, expected.dz, TOL, `${backend.name} dProjected`);
-          assertClose(g.dRecurrentKernel, expected.du, TOL, `${backend.name} dRecurrentKernel`);
-          assertClose(g.dInitialState, expected.dh0, TOL, `${backend.name} dInitialState`);
+          check(g, backend.name);
           if (backend !== jsBackend) {
-            const hJs = jsBackend.simpleRnnForward(z, u, h0, p);
-            const gJs = jsBackend.simpleRnnBackward(dh, hJs, u, h0, p);
+            const hJs = jsBackend.simpleRnnForward(x, w, u, bias, h0, p);
             assertClose(h, hJs, TOL, 'outputs vs js');
-            assertClose(g.dProjected, gJs.dProjected, TOL, 'dProjected vs js');
-            assertClose(g.dRecurrentKernel, gJs.dRecurrentKernel, TOL, 'dRecurrentKernel vs js');
-            assertClose(g.dInitialState, gJs.dInitialState, TOL, 'dInitialState vs js');
+            const gJs = jsBackend.simpleRnnBackward(dh, hJs, x, w, u, h0, p);
+            (['dInputs', 'dKernel', 'dRecurrentKernel', 'dBias', 'dInitialState'] as const)
+              .forEach((k) => assertClose(g[k], gJs[k], TOL, `${k} vs js`));
           }
         });
       }

@@ -1,10 +1,13 @@
 /**
- * Reference kernels for the SimpleRNN recurrence over a whole sequence (Backend.simpleRnnForward and
- * simpleRnnBackward; the geometry is SimpleRnnParams). Each step rounds to float32 where the per-step
- * ops (matmul, add, activation; activation gradient, mul, matmul) store a float32 array, so the forward
- * pass equals the per-step composition on this backend; sums over steps may differ in the last bits.
+ * Reference kernels for a SimpleRNN layer over a whole sequence (Backend.simpleRnnForward and
+ * simpleRnnBackward; the geometry is SimpleRnnParams): the input projection, the recurrence, and backward
+ * the gradients of every input. Each step rounds to float32 where the per-step ops (matmul, add,
+ * activation; activation gradient, mul, matmul) store a float32 array, so the forward pass equals the
+ * per-step composition on this backend; sums over steps may differ in the last bits.
  */
 import type { RecurrentActivation, SimpleRnnGradients, SimpleRnnParams } from '../../backend/backend.js';
+import { matmul } from './matmul.js';
+import { reduce } from './reduce.js';
 
 const fround = Math.fround;
 
@@ -31,10 +34,13 @@ function derivative(h: number, activation: RecurrentActivation): number {
 /** Step i's input time: i, or T - 1 - i going backwards. */
 const timeOf = (i: number, p: SimpleRnnParams) => (p.goBackwards ? p.timesteps - 1 - i : i);
 
-export function simpleRnnForward(projected: Float32Array, recurrentKernel: Float32Array, initialState: Float32Array,
-  p: SimpleRnnParams): Float32Array {
-  const { batch, timesteps, units, activation } = p;
+export function simpleRnnForward(inputs: Float32Array, kernel: Float32Array, recurrentKernel: Float32Array,
+  bias: Float32Array | null, initialState: Float32Array, p: SimpleRnnParams): Float32Array {
+  const { batch, timesteps, features, units, activation } = p;
   const rowStride = timesteps * units;
+  // z = x W + b for every timestep, as the per-step path's matmul then add.
+  const projected = matmul(inputs, kernel, 1, batch * timesteps, features, units, false, false, 1);
+  if (bias) for (let r = 0; r < projected.length; r += units) for (let j = 0; j < units; j++) projected[r + j] += bias[j];
   const h = new Float32Array(batch * rowStride);
   const acc = new Float32Array(units);
   for (let i = 0; i < timesteps; i++) {
@@ -57,9 +63,9 @@ export function simpleRnnForward(projected: Float32Array, recurrentKernel: Float
   return h;
 }
 
-export function simpleRnnBackward(dOutputs: Float32Array, outputs: Float32Array, recurrentKernel: Float32Array,
-  initialState: Float32Array, p: SimpleRnnParams): SimpleRnnGradients {
-  const { batch, timesteps, units, activation } = p;
+export function simpleRnnBackward(dOutputs: Float32Array, outputs: Float32Array, inputs: Float32Array,
+  kernel: Float32Array, recurrentKernel: Float32Array, initialState: Float32Array, p: SimpleRnnParams): SimpleRnnGradients {
+  const { batch, timesteps, features, units, activation } = p;
   const rowStride = timesteps * units;
   const dProjected = new Float32Array(batch * rowStride);
   const dRecurrentKernel = new Float32Array(units * units);
@@ -92,5 +98,13 @@ export function simpleRnnBackward(dOutputs: Float32Array, outputs: Float32Array,
     }
     [carry, next] = [next, carry];
   }
-  return { dProjected, dRecurrentKernel, dInitialState: carry };
+  // Over every timestep at once: dx = dz W^T, dW = x^T dz, db = sum of dz over (batch, timesteps).
+  const rows = batch * timesteps;
+  return {
+    dInputs: matmul(dProjected, kernel, 1, rows, units, features, false, true, 1),
+    dKernel: matmul(inputs, dProjected, 1, features, rows, units, true, false, 1),
+    dRecurrentKernel,
+    dBias: reduce('sum', dProjected, [rows, units], [0]),
+    dInitialState: carry,
+  };
 }

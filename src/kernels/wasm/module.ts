@@ -30,8 +30,8 @@ export interface KernelExports {
   unaryMap(x: number, y: number, n: number, op: number): void;
   binaryTrailing(a: number, b: number, y: number, n: number, m: number, op: number): void;
   reduceSum(x: number, y: number, acc: number, outer: number, mid: number, inner: number): void;
-  simpleRnnForward(z: number, u: number, h0: number, h: number, params: number): void;
-  simpleRnnBackward(dh: number, h: number, u: number, h0: number, dz: number, du: number, dh0: number, params: number): void;
+  simpleRnnForward(buffers: number, params: number): void;
+  simpleRnnBackward(buffers: number, params: number): void;
   biasActivation(z: number, bias: number, y: number, n: number, channels: number, activation: number): void;
   biasActivationGrad(dy: number, y: number, dz: number, dbias: number, acc: number, n: number, channels: number,
     activation: number): void;

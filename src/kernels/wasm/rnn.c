@@ -1,13 +1,14 @@
 /*
- * The SimpleRNN recurrence over a whole sequence and its backpropagation through time
- * (Backend.simpleRnnForward / simpleRnnBackward; the JS reference is src/kernels/js/rnn.ts). One call
- * runs every timestep, so a step costs two or three small GEMMs (kernels.h, thread 0's packing buffers:
- * these calls never split) and one pass over a (batch, units) block, with no copies in between.
+ * A SimpleRNN layer over a whole sequence and its backpropagation through time (Backend.simpleRnnForward
+ * / simpleRnnBackward; the JS reference is src/kernels/js/rnn.ts). One call runs the input projection,
+ * every timestep and, backward, the weight and input gradients: one GEMM over all timesteps for each of
+ * x W, x^T dz and dz W^T, two or three small GEMMs per step (kernels.h, thread 0's packing buffers: these
+ * calls never split) and one pass over a (batch, units) block, with no copies or fresh arrays between.
  *
- * Layout: z (the projected input x W + b), h and their gradients are (batch, timesteps, units);
- * timestep i of every batch row is a (batch x units) block with row stride timesteps * units, which
- * the GEMM reads and writes in place. U is (units, units), h0 and dh0 (batch, units).
- * Step i reads z at time t(i) = i, or timesteps - 1 - i going backwards, and writes h at i.
+ * Layout: x is (batch, timesteps, features); z (the projected input x W + b), h and their gradients are
+ * (batch, timesteps, units): timestep i of every batch row is a (batch x units) block with row stride
+ * timesteps * units, which the GEMM reads and writes in place. U is (units, units), h0 and dh0 (batch,
+ * units). Step i reads z at time t(i) = i, or timesteps - 1 - i going backwards, and writes h at i.
  *
  * Activation codes: 0 linear, 1 relu, 2 sigmoid, 3 tanh. exp and tanh follow Cephes expf / tanhf on
  * four lanes (~2 ulp; the module links no libm).
@@ -17,8 +18,23 @@
 #include "kernels.h"
 
 typedef struct {
-  int batch, timesteps, units, activation, goBackwards;
+  int batch, timesteps, features, units, activation, goBackwards, hasBias;
 } SimpleRnnParams;
+
+/* The forward call's arrays: x (batch, timesteps, features), w (features, units), bias (units, unread
+ * without hasBias), u, h0; h the outputs; z scratch for x w + b (batch, timesteps, units). */
+typedef struct {
+  const float *x, *w, *bias, *u, *h0;
+  float *h, *z;
+} SimpleRnnForwardBuffers;
+
+/* The backward call's arrays: dh = dL/dh and the forward's h, x, w, u, h0; the gradients dx, dw, du,
+ * db, dh0; dz scratch (batch, timesteps, units) and acc scratch (units doubles, 8-byte aligned). */
+typedef struct {
+  const float *dh, *h, *x, *w, *u, *h0;
+  float *dx, *dw, *du, *db, *dh0, *dz;
+  double *acc;
+} SimpleRnnBackwardBuffers;
 
 /* exp: x = n ln2 + r, |r| <= ln2/2, degree-5 polynomial for e^r, 2^n from the exponent bits; x clamped to [-87.3, 88]. */
 static inline v128_t rnn_exp4(v128_t x) {
@@ -92,19 +108,35 @@ static inline float rnn_grad1(float dh, float h, int activation) {
   return wasm_f32x4_extract_lane(rnn_grad4(wasm_f32x4_splat(dh), wasm_f32x4_splat(h), activation), 0);
 }
 
+/* z = x w (one GEMM over every timestep); then per step h_i = activation((z_t + b) + h_{i-1} U), the
+ * per-step ops' order: add(add(matmul(x, w), b), matmul(h, U)), then the activation. */
 __attribute__((export_name("simpleRnnForward")))
-void simpleRnnForward(const float *z, const float *u, const float *h0, float *h, const SimpleRnnParams *p) {
+void simpleRnnForward(const SimpleRnnForwardBuffers *m, const SimpleRnnParams *p) {
   const int batch = p->batch, steps = p->timesteps, units = p->units, stride = steps * units, act = p->activation;
+  const GemmParams gz = {
+    .m = batch * steps, .n = units, .k = p->features, .aRow = p->features, .aCol = 1, .bRow = units, .bCol = 1,
+    .ldc = units, .accumulate = 0,
+  };
+  gemm(m->x, m->w, m->z, &gz, 0);
   for (int i = 0; i < steps; i++) {
     const int t = p->goBackwards ? steps - 1 - i : i;
-    float *hi = h + i * units;
-    /* h_i = z_t, then h_i += h_{i-1} U (so the sum is z + (h U), as add(projected, matmul(h, U))), then the activation. */
-    for (int b = 0; b < batch; b++) __builtin_memcpy(hi + b * stride, z + b * stride + t * units, (unsigned long)units * sizeof(float));
+    float *hi = m->h + i * units;
+    for (int b = 0; b < batch; b++) {
+      float *row = hi + b * stride;
+      const float *zRow = m->z + b * stride + t * units;
+      if (!p->hasBias) {
+        __builtin_memcpy(row, zRow, (unsigned long)units * sizeof(float));
+        continue;
+      }
+      int j = 0;
+      for (; j + 4 <= units; j += 4) wasm_v128_store(row + j, wasm_f32x4_add(wasm_v128_load(zRow + j), wasm_v128_load(m->bias + j)));
+      for (; j < units; j++) row[j] = zRow[j] + m->bias[j];
+    }
     const GemmParams g = {
       .m = batch, .n = units, .k = units, .aRow = i == 0 ? units : stride, .aCol = 1, .bRow = units, .bCol = 1,
       .ldc = stride, .accumulate = 1,
     };
-    gemm(i == 0 ? h0 : hi - units, u, hi, &g, 0);
+    gemm(i == 0 ? m->h0 : hi - units, m->u, hi, &g, 0);
     for (int b = 0; b < batch; b++) {
       float *row = hi + b * stride;
       int j = 0;
@@ -116,18 +148,21 @@ void simpleRnnForward(const float *z, const float *u, const float *h0, float *h,
 
 /*
  * Backward from the last step: dz_t = (dh_i + carry) * activation'(h_i); dU += h_{i-1}^T dz_t;
- * carry = dz_t U^T, the gradient reaching h_{i-1}. `dh0` holds the carry throughout and ends as dL/dh0.
+ * carry = dz_t U^T, the gradient reaching h_{i-1}; `dh0` holds the carry throughout and ends as dL/dh0.
+ * Then over every timestep at once: dw = x^T dz, dx = dz w^T, db = the column sums of dz (in double,
+ * row by row, as the JS sum).
  */
 __attribute__((export_name("simpleRnnBackward")))
-void simpleRnnBackward(const float *dh, const float *h, const float *u, const float *h0, float *dz, float *du,
-  float *dh0, const SimpleRnnParams *p) {
-  const int batch = p->batch, steps = p->timesteps, units = p->units, stride = steps * units, act = p->activation;
+void simpleRnnBackward(const SimpleRnnBackwardBuffers *m, const SimpleRnnParams *p) {
+  const int batch = p->batch, steps = p->timesteps, units = p->units, features = p->features;
+  const int stride = steps * units, act = p->activation;
+  float *dh0 = m->dh0;
   __builtin_memset(dh0, 0, (unsigned long)batch * units * sizeof(float));
-  __builtin_memset(du, 0, (unsigned long)units * units * sizeof(float));
+  __builtin_memset(m->du, 0, (unsigned long)units * units * sizeof(float));
   for (int i = steps - 1; i >= 0; i--) {
     const int t = p->goBackwards ? steps - 1 - i : i;
-    const float *hi = h + i * units, *dhi = dh + i * units;
-    float *dzt = dz + t * units;
+    const float *hi = m->h + i * units, *dhi = m->dh + i * units;
+    float *dzt = m->dz + t * units;
     for (int b = 0; b < batch; b++) {
       const float *hRow = hi + b * stride, *dhRow = dhi + b * stride, *carry = dh0 + b * units;
       float *dzRow = dzt + b * stride;
@@ -138,16 +173,33 @@ void simpleRnnBackward(const float *dh, const float *h, const float *u, const fl
       }
       for (; j < units; j++) dzRow[j] = rnn_grad1(dhRow[j] + carry[j], hRow[j], act);
     }
-    const int prevStride = i == 0 ? units : stride;
     const GemmParams gu = {
-      .m = units, .n = units, .k = batch, .aRow = 1, .aCol = prevStride, .bRow = stride, .bCol = 1,
+      .m = units, .n = units, .k = batch, .aRow = 1, .aCol = i == 0 ? units : stride, .bRow = stride, .bCol = 1,
       .ldc = units, .accumulate = 1,
     };
-    gemm(i == 0 ? h0 : hi - units, dzt, du, &gu, 0);
+    gemm(i == 0 ? m->h0 : hi - units, dzt, m->du, &gu, 0);
     const GemmParams gh = {
       .m = batch, .n = units, .k = units, .aRow = stride, .aCol = 1, .bRow = 1, .bCol = units,
       .ldc = units, .accumulate = 0,
     };
-    gemm(dzt, u, dh0, &gh, 0);
+    gemm(dzt, m->u, dh0, &gh, 0);
   }
+  const int rows = batch * steps;
+  const GemmParams gw = {
+    .m = features, .n = units, .k = rows, .aRow = 1, .aCol = features, .bRow = units, .bCol = 1,
+    .ldc = units, .accumulate = 0,
+  };
+  gemm(m->x, m->dz, m->dw, &gw, 0);
+  const GemmParams gx = {
+    .m = rows, .n = features, .k = units, .aRow = units, .aCol = 1, .bRow = 1, .bCol = units,
+    .ldc = features, .accumulate = 0,
+  };
+  gemm(m->dz, m->w, m->dx, &gx, 0);
+  double *acc = m->acc;
+  for (int j = 0; j < units; j++) acc[j] = 0.0;
+  for (int r = 0; r < rows; r++) {
+    const float *row = m->dz + r * units;
+    for (int j = 0; j < units; j++) acc[j] += row[j];
+  }
+  for (int j = 0; j < units; j++) m->db[j] = (float)acc[j];
 }
