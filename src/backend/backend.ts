@@ -61,9 +61,12 @@ export interface Backend {
   binary(op: BinaryOp, a: Float32Array, aShape: number[], b: Float32Array, bShape: number[], outShape: number[]): Float32Array;
   /** Reduces `x` over `axes` (sorted, unique); the result has the reduced axes removed. */
   reduce(op: ReduceOp, x: Float32Array, shape: number[], axes: number[]): Float32Array;
-  /** Batched matmul: a (batch, m, k) or its transpose, b (batch, k, n) or its transpose; batch 1 of b broadcasts. */
+  /**
+   * Batched matmul: a (batch, m, k) or its transpose, b (batch, k, n) or its transpose; batch 1 of b broadcasts.
+   * Writes into `out` (batch * m * n floats, not overlapping a or b) when given, else into a new array; returns it.
+   */
   matmul(a: Float32Array, b: Float32Array, batch: number, m: number, k: number, n: number,
-    transposeA: boolean, transposeB: boolean, bBatch: number): Float32Array;
+    transposeA: boolean, transposeB: boolean, bBatch: number, out?: Float32Array): Float32Array;
   transpose(x: Float32Array, shape: number[], perm: number[]): Float32Array;
   slice(x: Float32Array, shape: number[], begin: number[], size: number[]): Float32Array;
   /** Zero-pads: `pads[i] = [before, after]`. */

@@ -559,8 +559,8 @@ export class Trainer {
   private predictPlanned(plan: DenseChainPlan, x: Tensor, batchSize: number): Tensor {
     const n = x.shape[0];
     const d = plan.outputDim;
-    // One batch: the plan's output array is fresh from the matmul, so it can be returned as is.
-    if (n <= batchSize) return new Tensor(plan.forward(x.values, n), [n, d]);
+    // One batch: the plan writes its output into a fresh array, returned as is.
+    if (n <= batchSize) return new Tensor(plan.forward(x.values, n, true), [n, d]);
     const out = new Float32Array(n * d);
     for (let start = 0; start < n; start += batchSize) {
       const end = Math.min(n, start + batchSize);

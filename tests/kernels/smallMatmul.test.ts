@@ -5,6 +5,7 @@
  * Every shape the seed's Dense layers run (W1: 20 rows, 30 -> 100 -> 30, forward and both gradients;
  * predict on one row), random tiny and odd shapes in every transpose, and shapes on either side of the
  * size limit and of k = 256 must match a float64 oracle and the JS reference within float32 tolerance.
+ * Both backends also write into a caller's array when given one (the planned Dense step's buffers).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -93,4 +94,25 @@ describe('small wasm matmuls (no packing)', () => {
     wasmBackend.matmul(rand(20 * 30), rand(30 * 100), 1, 20, 30, 100, false, false, 1);
     assert.deepEqual(first, copy);
   });
+});
+
+describe("matmul into a caller's array (`out`)", () => {
+  // Small (one thread, no packing) and large (the blocked GEMM, split across threads when they run).
+  const shapes: Case[] = [[1, 20, 30, 100, false, false, 1], [1, 30, 20, 100, true, false, 1], [2, 5, 7, 3, false, true, 2],
+    [1, 200, 300, 100, false, false, 1]];
+  for (const backend of [jsBackend, wasmBackend]) {
+    it(`${backend.name}: writes the product into out, returns out, and leaves the rest of a longer array alone`,
+      { skip: backend === wasmBackend && skip }, () => {
+        for (const [batch, m, k, n, tA, tB, bBatch] of shapes) {
+          const a = rand(batch * m * k), b = rand(bBatch * k * n);
+          const size = batch * m * n;
+          const buffer = new Float32Array(size + 3).fill(7); // stale values must not leak into the product
+          const out = buffer.subarray(0, size);
+          const y = backend.matmul(a, b, batch, m, k, n, tA, tB, bBatch, out);
+          assert.equal(y, out);
+          assertClose(out, oracle(a, b, batch, m, k, n, tA, tB, bBatch), TOL, `${m}x${k}x${n}`);
+          assert.deepEqual([...buffer.subarray(size)], [7, 7, 7]);
+        }
+      });
+  }
 });

@@ -7,8 +7,9 @@ function transpose2d(x: Float32Array, off: number, rows: number, cols: number): 
 }
 
 export function matmul(a: Float32Array, b: Float32Array, batch: number, m: number, k: number, n: number,
-  transposeA: boolean, transposeB: boolean, bBatch: number): Float32Array {
-  const y = new Float32Array(batch * m * n);
+  transposeA: boolean, transposeB: boolean, bBatch: number, out?: Float32Array): Float32Array {
+  // The loops accumulate into y, so a caller's array starts from zero.
+  const y = out ? out.fill(0, 0, batch * m * n) : new Float32Array(batch * m * n);
   for (let bi = 0; bi < batch; bi++) {
     // Bring both operands to row-major (m,k) and (k,n).
     const A = transposeA ? transpose2d(a, bi * m * k, k, m) : a;

@@ -134,9 +134,9 @@ function cut(xs: number[], sizes: number[]): number[][] {
  * for two such chunks; otherwise whole batch elements.
  */
 function matmul(a: Float32Array, b: Float32Array, batch: number, m: number, k: number, n: number,
-  transposeA: boolean, transposeB: boolean, bBatch: number): Float32Array {
+  transposeA: boolean, transposeB: boolean, bBatch: number, out?: Float32Array): Float32Array {
   if (2 * batch * m * k * n < splitFlops) {
-    const y = matmulOneThread(a, b, batch, m, k, n, transposeA, transposeB, bBatch);
+    const y = matmulOneThread(a, b, batch, m, k, n, transposeA, transposeB, bBatch, out);
     if (y !== null) return y;
   }
   const stacks = (bBatch === 1 && !transposeA) || batch === 1;
@@ -145,8 +145,11 @@ function matmul(a: Float32Array, b: Float32Array, batch: number, m: number, k: n
   const chunks = !stacks ? { total: batch, grain: grainFor(batch, 1, 1) }
     : byColumns ? { total: n, grain: grainFor(n, 8, 64) } : { total: rows, grain: grainFor(rows, 4, 64) };
   const params = [batch, m, k, n, transposeA ? 1 : 0, transposeB ? 1 : 0, bBatch, byColumns ? 1 : 0];
-  return run('matmul', [a, b], batch * m * n, 0, params, 2 * batch * m * k * n, chunks)
-    ?? jsBackend.matmul(a, b, batch, m, k, n, transposeA, transposeB, bBatch);
+  const y = run('matmul', [a, b], batch * m * n, 0, params, 2 * batch * m * k * n, chunks);
+  if (y === null) return jsBackend.matmul(a, b, batch, m, k, n, transposeA, transposeB, bBatch, out);
+  if (out === undefined) return y;
+  out.set(y);
+  return out;
 }
 
 /** Region sizes (floats) of a one-thread matmul call: params, counter, a, b, y; reused between calls. */
@@ -159,7 +162,7 @@ const oneThreadRegions = [PARAMS_INTS, 1, 0, 0, 0];
  * is one chunk of the whole output.
  */
 function matmulOneThread(a: Float32Array, b: Float32Array, batch: number, m: number, k: number, n: number,
-  transposeA: boolean, transposeB: boolean, bBatch: number): Float32Array | null {
+  transposeA: boolean, transposeB: boolean, bBatch: number, out?: Float32Array): Float32Array | null {
   const mod = oneThreadModule() ?? module();
   const size = batch * m * n;
   oneThreadRegions[2] = a.length;
@@ -185,7 +188,9 @@ function matmulOneThread(a: Float32Array, b: Float32Array, batch: number, m: num
   i32[p + 8] = 0; i32[p + 9] = total; i32[p + 10] = total; i32[p + 11] = counterAt; i32[p + 12] = 0;
   i32[counterAt >> 2] = 0;
   mod.exports.matmul(aAt, bAt, yAt, paramsAt);
-  return f32.slice(yAt >> 2, (yAt >> 2) + size);
+  if (out === undefined) return f32.slice(yAt >> 2, (yAt >> 2) + size);
+  out.set(f32.subarray(yAt >> 2, (yAt >> 2) + size));
+  return out;
 }
 
 // Patch-matrix rows built per piece: ~1 MiB of patches, so a piece is still in cache when the GEMM packs it.

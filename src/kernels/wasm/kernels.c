@@ -198,6 +198,26 @@ SMALL_BLOCK(2)
 SMALL_BLOCK(1)
 
 /*
+ * One row of C (cols <= 4 * V) with the same arithmetic: for products with fewer than MR rows (predict on
+ * one sample), where an MR-row block would compute MR - 1 rows for nothing.
+ */
+#define SMALL_ROW(V)                                                                                           \
+  static void small_row_##V(int cols, int k, const float *a, int aCol, const float *b, int ldb, float *c,     \
+                            int add) {                                                                         \
+    v128_t acc[V];                                                                                             \
+    _Pragma("unroll") for (int j = 0; j < V; j++) acc[j] = wasm_f32x4_splat(0.0f);                             \
+    for (int p = 0; p < k; p++, b += ldb) {                                                                    \
+      const v128_t av = wasm_v128_load32_splat(a + p * aCol);                                                  \
+      _Pragma("unroll") for (int j = 0; j < V; j++) acc[j] = f32x4_madd(av, wasm_v128_load(b + 4 * j), acc[j]); \
+    }                                                                                                          \
+    float tmp[4 * V] __attribute__((aligned(16)));                                                             \
+    _Pragma("unroll") for (int j = 0; j < V; j++) wasm_v128_store(tmp + 4 * j, acc[j]);                        \
+    for (int j = 0; j < cols; j++) c[j] = (add ? c[j] : 0.0f) + tmp[j];                                        \
+  }
+SMALL_ROW(4)
+SMALL_ROW(1)
+
+/*
  * The same product without packing: MR x 8 blocks read straight from A and B. B goes through `scratch`
  * only when its rows are strided (transposed: copied row-major) or for the last n % 4 columns (copied
  * into a zero-padded k x 4 panel, so that block's loads stay in bounds).
@@ -216,6 +236,17 @@ static void small_gemm(const float *a, const float *b, float *c, const GemmParam
   if (tail) {
     for (int p = 0; p < k; p++)
       for (int j = 0; j < 4; j++) panel[p * 4 + j] = j < tail ? b[p * ldb + n4 + j] : 0.0f;
+  }
+  if (m < MR) {
+    for (int i = 0; i < m; i++) {
+      const float *ai = a + i * aRow;
+      float *ci = c + i * ldc;
+      int j = 0;
+      for (; j + 16 <= n; j += 16) small_row_4(16, k, ai, aCol, b + j, ldb, ci + j, add);
+      for (; j + 4 <= n; j += 4) small_row_1(4, k, ai, aCol, b + j, ldb, ci + j, add);
+      if (tail) small_row_1(tail, k, ai, aCol, panel, 4, ci + n4, add);
+    }
+    return;
   }
   for (int i0 = 0; i0 < m; i0 += MR) {
     const int rows = imin(MR, m - i0);

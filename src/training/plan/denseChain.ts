@@ -6,7 +6,8 @@
  * no Tensor, tape node or closure per op. The optimizer's own update does the step (Tensors wrapping the
  * gradient arrays cost nothing), so every optimizer, clipping and schedule stays exact; it writes into the
  * variables' arrays (applyGradientsInPlace), since no tape here holds the old values.
- * The only arrays allocated per step are the matmul outputs, which the Backend interface returns.
+ * Every matmul writes into a buffer the plan keeps (grown to the largest batch seen), so a step allocates
+ * no arrays; only predict's result is a fresh array, since the caller keeps it.
  */
 import { backend } from '../../tensor/engine.js';
 import { Tensor, type Variable } from '../../tensor/tensor.js';
@@ -37,11 +38,17 @@ export class DenseChainPlan {
   readonly inputDim: number;
   readonly outputDim: number;
   private readonly links: DenseLink[];
-  /** Each layer's output from the latest forward pass (the backward pass reads them). */
+  /** Each layer's output from the latest forward pass (the backward pass reads them): views of `outputs`. */
   private readonly activations: Float32Array[];
+  /** Buffers for each layer's output and for d loss / d input of each layer after the first. */
+  private readonly outputs: Float32Array[];
+  private readonly inputGradients: Float32Array[];
   /** d loss / d output, grown to the largest batch seen. */
   private outputGradient = new Float32Array(0);
+  private readonly kernelGradients: Float32Array[];
   private readonly biasGradients: (Float32Array | null)[];
+  /** What the optimizer receives: the gradient buffers wrapped once, in the model's weight order. */
+  private readonly gradients: [Tensor, Variable][];
   /** Float64 partial sums for the bias gradients. */
   private readonly sums: Float64Array;
 
@@ -50,7 +57,14 @@ export class DenseChainPlan {
     this.inputDim = links[0].kernel.shape[0];
     this.outputDim = links[links.length - 1].kernel.shape[1];
     this.activations = links.map(() => new Float32Array(0));
+    this.outputs = links.map(() => new Float32Array(0));
+    this.inputGradients = links.map(() => new Float32Array(0));
+    this.kernelGradients = links.map((l) => new Float32Array(l.kernel.size));
     this.biasGradients = links.map((l) => (l.bias ? new Float32Array(l.bias.size) : null));
+    this.gradients = links.flatMap((l, i): [Tensor, Variable][] => [
+      [new Tensor(this.kernelGradients[i], l.kernel.shape), l.kernel],
+      ...(l.bias ? [[new Tensor(this.biasGradients[i]!, l.bias.shape), l.bias] as [Tensor, Variable]] : []),
+    ]);
     this.sums = new Float64Array(Math.max(...links.map((l) => l.kernel.shape[1])));
   }
 
@@ -60,15 +74,20 @@ export class DenseChainPlan {
       && l.bias === this.links[i].bias && l.activation === this.links[i].activation);
   }
 
-  /** The chain's output for `rows` rows of `x` (rows x inputDim); valid until the next call. */
-  forward(x: Float32Array, rows: number): Float32Array {
+  /**
+   * The chain's output for `rows` rows of `x` (rows x inputDim): a buffer of the plan, valid until the
+   * next call, or with `fresh` a new array the caller may keep.
+   */
+  forward(x: Float32Array, rows: number, fresh = false): Float32Array {
     const b = backend();
+    const last = this.links.length - 1;
     let a = x;
-    for (let l = 0; l < this.links.length; l++) {
+    for (let l = 0; l <= last; l++) {
       const { kernel, bias, activation } = this.links[l];
       const units = kernel.shape[1];
+      const out = fresh && l === last ? undefined : rowsOf(this.outputs, l, rows * units);
       // Read values each time: setWeights, assign and the generic path replace a variable's array.
-      const z = b.matmul(a, kernel.values, 1, rows, kernel.shape[0], units, false, false, 1);
+      const z = b.matmul(a, kernel.values, 1, rows, kernel.shape[0], units, false, false, 1, out);
       if (bias && (activation === 'relu' || activation === 'linear')) {
         addBias(z, bias.values, rows, units, activation === 'relu');
       } else {
@@ -99,24 +118,27 @@ export class DenseChainPlan {
   /** Gradients of every kernel and bias, in the model's weight order, given d loss / d output. */
   private backward(x: Float32Array, rows: number, outputGradient: Float32Array): [Tensor, Variable][] {
     const b = backend();
-    const pairs: [Tensor, Variable][] = [];
     let dy = outputGradient;
     for (let l = this.links.length - 1; l >= 0; l--) {
-      const { kernel, bias, activation } = this.links[l];
+      const { kernel, activation } = this.links[l];
       const [inputs, units] = kernel.shape;
       activationGradient(activation, dy, this.activations[l], rows, units);
       const a = l === 0 ? x : this.activations[l - 1];
-      const dKernel = b.matmul(a, dy, 1, inputs, rows, units, true, false, 1);
+      b.matmul(a, dy, 1, inputs, rows, units, true, false, 1, this.kernelGradients[l]);
       const dBias = this.biasGradients[l];
-      if (bias && dBias) {
-        columnSums(dy, rows, units, this.sums, dBias);
-        pairs.push([new Tensor(dBias, bias.shape), bias]);
-      }
-      pairs.push([new Tensor(dKernel, kernel.shape), kernel]);
-      if (l > 0) dy = b.matmul(dy, kernel.values, 1, rows, units, inputs, false, true, 1);
+      if (dBias) columnSums(dy, rows, units, this.sums, dBias);
+      if (l > 0) dy = b.matmul(dy, kernel.values, 1, rows, units, inputs, false, true, 1, rowsOf(this.inputGradients, l, rows * inputs));
     }
-    return pairs.reverse();
+    return this.gradients;
   }
+}
+
+/** The first `size` floats of buffer `l` of `buffers`, which grows (to exactly `size`) when it is shorter. */
+function rowsOf(buffers: Float32Array[], l: number, size: number): Float32Array {
+  const buffer = buffers[l];
+  if (buffer.length === size) return buffer;
+  if (buffer.length > size) return buffer.subarray(0, size);
+  return (buffers[l] = new Float32Array(size));
 }
 
 /** z += bias along rows, then relu when asked, in one pass (the same float32 values as two). */
