@@ -23,7 +23,7 @@ export interface BaseRNNArgs extends LayerArgs {
   goBackwards?: boolean;
   /** Carry states from batch to batch. Not supported yet; only false. */
   stateful?: boolean;
-  /** Accepted for Keras compatibility; the loop here always runs step by step in JavaScript. */
+  /** Accepted for Keras compatibility; it changes nothing (SimpleRNN runs the sequence in one kernel, LSTM and GRU step by step). */
   unroll?: boolean;
   /** Keras's zero_output_for_mask (only matters with masking, which kerats does not have yet). */
   zeroOutputForMask?: boolean;
