@@ -62,6 +62,11 @@ export interface Backend {
   /** Reduces `x` over `axes` (sorted, unique); the result has the reduced axes removed. */
   reduce(op: ReduceOp, x: Float32Array, shape: number[], axes: number[]): Float32Array;
   /**
+   * The gradient of a max or min over `axes` whose result was `y`: `dy` (shaped as y) goes to the inputs
+   * equal to their output, split evenly between ties.
+   */
+  extremeGrad(x: Float32Array, shape: number[], axes: number[], y: Float32Array, dy: Float32Array): Float32Array;
+  /**
    * Batched matmul: a (batch, m, k) or its transpose, b (batch, k, n) or its transpose; batch 1 of b broadcasts.
    * Writes into `out` (batch * m * n floats, not overlapping a or b) when given, else into a new array; returns it.
    */

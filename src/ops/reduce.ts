@@ -49,14 +49,8 @@ function extreme(op: 'max' | 'min', x: TensorLike, axis: Axis, keepdims: boolean
   const outShape = keepdims ? kept : X.shape.filter((_, i) => !axes.includes(i));
   const values = backend().reduce(op, X.values, X.shape, axes);
   const out = new Tensor(values, outShape);
-  return recordOp(out, [X], (dy) => {
-    // The gradient goes to the positions that hold the extreme (split evenly between ties).
-    const b = backend();
-    const mask = b.binary('equal', X.values, X.shape, values, kept, X.shape);
-    const counts = b.reduce('sum', mask, X.shape, axes);
-    const share = b.binary('div', dy.values, kept, counts, kept, kept);
-    return [new Tensor(b.binary('mul', mask, X.shape, share, kept, X.shape), X.shape)];
-  });
+  // The gradient goes to the positions that hold the extreme (split evenly between ties).
+  return recordOp(out, [X], (dy) => [new Tensor(backend().extremeGrad(X.values, X.shape, axes, values, dy.values), X.shape)]);
 }
 
 export function max(x: TensorLike, axis?: Axis, keepdims = false): Tensor {

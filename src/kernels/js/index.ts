@@ -1,7 +1,7 @@
 /** The reference TypeScript backend: correct first, the baseline every other backend is checked against. */
 import type { Backend } from '../../backend/backend.js';
 import { binary, unary } from './elementwise.js';
-import { reduce } from './reduce.js';
+import { extremeGrad, reduce } from './reduce.js';
 import { matmul } from './matmul.js';
 import { concat, pad, slice, transpose } from './movement.js';
 import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from './conv.js';
@@ -11,7 +11,7 @@ import { biasActivation, biasActivationGrad } from './epilogue.js';
 
 export const jsBackend: Backend = {
   name: 'js',
-  unary, binary, reduce, matmul, transpose, slice, pad, concat,
+  unary, binary, reduce, extremeGrad, matmul, transpose, slice, pad, concat,
   conv2d, conv2dBackpropInput, conv2dBackpropFilter,
   maxPool2d, maxPool2dBackprop, avgPool2d, avgPool2dBackprop,
   simpleRnnForward, simpleRnnBackward,

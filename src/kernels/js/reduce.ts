@@ -56,3 +56,68 @@ export function reduce(op: ReduceOp, x: Float32Array, shape: number[], axes: num
   }
   return Float32Array.from(acc);
 }
+
+/**
+ * The gradient of a max or min reduction: dy (one value per output) goes to the inputs that equal their
+ * output y, split evenly between ties, as TensorFlow's _MinOrMaxGrad does
+ * (indicators = x == y; dx = indicators * dy / sum(indicators)). One pass counts the ties, one writes dx.
+ */
+export function extremeGrad(x: Float32Array, shape: number[], axes: number[], y: Float32Array, dy: Float32Array): Float32Array {
+  const first = Math.min(...axes), last = Math.max(...axes);
+  if (axes.length === last - first + 1) return extremeGradContiguous(x, shape, first, last, y, dy);
+  const outIndex = outputIndexOf(shape, axes);
+  const counts = new Float32Array(y.length);
+  for (let i = 0; i < x.length; i++) if (x[i] === y[outIndex(i)]) counts[outIndex(i)]++;
+  const share = new Float32Array(y.length);
+  for (let o = 0; o < y.length; o++) share[o] = dy[o] / counts[o];
+  const dx = new Float32Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    const o = outIndex(i);
+    if (x[i] === y[o]) dx[i] = share[o];
+  }
+  return dx;
+}
+
+/** extremeGrad when the reduced axes are contiguous: input (outer, mid, inner) -> output (outer, inner). */
+function extremeGradContiguous(x: Float32Array, shape: number[], first: number, last: number, y: Float32Array,
+  dy: Float32Array): Float32Array {
+  let outer = 1, mid = 1, inner = 1;
+  for (let d = 0; d < first; d++) outer *= shape[d];
+  for (let d = first; d <= last; d++) mid *= shape[d];
+  for (let d = last + 1; d < shape.length; d++) inner *= shape[d];
+  const share = new Float32Array(y.length);
+  for (let o = 0; o < outer; o++) {
+    const out = o * inner, base = o * mid * inner;
+    for (let m = 0; m < mid; m++) {
+      const at = base + m * inner;
+      for (let i = 0; i < inner; i++) if (x[at + i] === y[out + i]) share[out + i]++;
+    }
+  }
+  for (let o = 0; o < y.length; o++) share[o] = dy[o] / share[o];
+  const dx = new Float32Array(x.length);
+  for (let o = 0; o < outer; o++) {
+    const out = o * inner, base = o * mid * inner;
+    for (let m = 0; m < mid; m++) {
+      const at = base + m * inner;
+      for (let i = 0; i < inner; i++) if (x[at + i] === y[out + i]) dx[at + i] = share[out + i];
+    }
+  }
+  return dx;
+}
+
+/** Maps a flat input index to the flat index of its output when `axes` are reduced. */
+function outputIndexOf(shape: number[], axes: number[]): (i: number) => number {
+  const rank = shape.length;
+  // Row-major strides of the output (reduced axes contribute nothing) per input axis.
+  const outStrides = new Array<number>(rank).fill(0);
+  let s = 1;
+  for (let d = rank - 1; d >= 0; d--) if (!axes.includes(d)) { outStrides[d] = s; s *= shape[d]; }
+  const inStrides = new Array<number>(rank);
+  s = 1;
+  for (let d = rank - 1; d >= 0; d--) { inStrides[d] = s; s *= shape[d]; }
+  return (i) => {
+    let o = 0;
+    for (let d = 0; d < rank; d++) o += Math.floor(i / inStrides[d]) % shape[d] * outStrides[d];
+    return o;
+  };
+}
