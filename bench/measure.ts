@@ -104,6 +104,7 @@ function msPerCall(fn: () => void, budgetMs: number): number {
 }
 
 function memoryEpochMarks(epochs: number): number[] {
+  if (epochs <= 3) return Array.from({ length: epochs }, (_, i) => i + 1);
   return [Math.round(epochs / 10), Math.round(epochs / 2), epochs];
 }
 

@@ -213,6 +213,14 @@ function main(): void {
       memory.push(m);
     }
   }
+  // W5 for 3 full epochs (60,000 samples each) on the fast backend only: minutes, where kerats:js takes hours.
+  if (!args['no-memory'] && !quick && (args.only === undefined || only.includes('W5'))) {
+    for (const peer of keratsPeers.filter((p) => wanted(p) && p === 'kerats:wasm')) {
+      const m = runJob({ peer, workload: 'W5', steps: 0, repeats: 0, memoryEpochs: 3 });
+      process.stderr.write(`memory W5 ${peer}: ${JSON.stringify(m.rssAtEpoch)}\n`);
+      memory.push(m);
+    }
+  }
 
   const footnotes: string[] = [];
   const peerCols = peers.filter((p) => !p.startsWith('kerats:'));
@@ -250,7 +258,8 @@ function main(): void {
   }
   for (const m of memory) {
     const rss = Object.entries(m.rssAtEpoch ?? {}).map(([e, mb]) => `epoch ${e}: ${mb} MB`).join(', ');
-    lines.push(`Memory, W1 200 epochs on ${m.peer}${quick ? ' (40 steps per epoch)' : ''}: resident set ${rss || m.note}; peak ${m.maxRssMB} MB.`);
+    const what = m.workload === 'W1' ? `W1 200 epochs${quick ? ' (40 steps per epoch)' : ''}` : `${m.workload} 3 full epochs`;
+    lines.push(`Memory, ${what} on ${m.peer}: resident set ${rss || m.note}; peak ${m.maxRssMB} MB.`);
   }
   if (memory.length) lines.push('');
   lines.push('Warm-up (first epoch or call, excluded from the medians), in each workload\'s unit:');
