@@ -2,14 +2,15 @@
  * SimpleRNN kernels (Backend.simpleRnnForward / simpleRnnBackward) on both backends: each must match a
  * float64 oracle written from the definition in backend.ts SimpleRnnParams, and the wasm kernels must
  * match the JS reference, on odd sizes (units not a multiple of the 4 SIMD lanes, sizes crossing the
- * GEMM's KC 256 block), both directions, with and without a bias, and every activation.
+ * GEMM's KC 256 block), both directions, with and without a bias, and every activation. The second
+ * thread is started first, so the large shapes run split into chunks of batch rows.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { Backend, RecurrentActivation, SimpleRnnParams } from '../../src/backend/backend.js';
 import { randomFloat, setSeed } from '../../src/core/random.js';
 import { jsBackend } from '../../src/kernels/js/index.js';
-import { wasmAvailable, wasmBackend } from '../../src/kernels/wasm/index.js';
+import { wasmAvailable, wasmBackend, wasmThreadStats, wasmThreads } from '../../src/kernels/wasm/index.js';
 import { assertClose } from '../helpers/gradcheck.js';
 
 const TOL = 1e-4;
@@ -78,6 +79,9 @@ function oracle(x: Float32Array, w: Float32Array, u: Float32Array, bias: Float32
 
 setSeed(8);
 
+let threads = false;
+before(async () => { threads = wasmAvailable() && await wasmThreads(); });
+
 describe('simpleRnn kernels conformance (forward and backward)', () => {
   // [batch, timesteps, features, units]: W4's shapes, units off the 4 SIMD lanes, sizes past the GEMM's KC 256 block.
   const shapes: [number, number, number, number][] = [
@@ -122,4 +126,21 @@ describe('simpleRnn kernels conformance (forward and backward)', () => {
       }
     }
   }
+});
+
+describe('simpleRnn kernels on two threads', () => {
+  it('split a W4-sized call into chunks of batch rows and give what the JS reference gives', { skip: !wasmAvailable() && 'no WebAssembly SIMD' }, (t) => {
+    if (!threads) { t.skip('the threaded build did not load'); return; }
+    const p: SimpleRnnParams = { batch: 30, timesteps: 50, features: 64, units: 64, activation: 'tanh', goBackwards: true };
+    const x = rand(30 * 50 * 64), w = rand(64 * 64, 0.125), u = rand(64 * 64, 0.125), bias = rand(64), h0 = rand(30 * 64);
+    const dh = rand(30 * 50 * 64);
+    const before = wasmThreadStats().splitCalls;
+    const h = wasmBackend.simpleRnnForward(x, w, u, bias, h0, p);
+    const g = wasmBackend.simpleRnnBackward(dh, h, x, w, u, h0, p);
+    assert.equal(wasmThreadStats().splitCalls - before, 2, 'both calls were split');
+    const hJs = jsBackend.simpleRnnForward(x, w, u, bias, h0, p);
+    const gJs = jsBackend.simpleRnnBackward(dh, hJs, x, w, u, h0, p);
+    assertClose(h, hJs, TOL, 'outputs');
+    (['dInputs', 'dKernel', 'dRecurrentKernel', 'dBias', 'dInitialState'] as const).forEach((k) => assertClose(g[k], gJs[k], TOL, k));
+  });
 });

@@ -13,8 +13,10 @@ import { relaxedThreadedWasmBase64, relaxedWasmBase64, threadedMemoryPages, thre
 /** The base64 .wasm pair one KernelModule loads from: the baseline builds or the relaxed-SIMD ones. */
 interface Builds { single: string; threaded: string; relaxed: boolean }
 
-export type KernelName = 'matmul' | 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter';
-const KERNEL_CODES: Record<KernelName, number> = { matmul: 0, conv2d: 1, conv2dBackpropInput: 2, conv2dBackpropFilter: 3 };
+export type KernelName = 'matmul' | 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter' | 'simpleRnnForward' | 'simpleRnnBackward';
+const KERNEL_CODES: Record<KernelName, number> = {
+  matmul: 0, conv2d: 1, conv2dBackpropInput: 2, conv2dBackpropFilter: 3, simpleRnnForward: 4, simpleRnnBackward: 5,
+};
 
 export interface KernelExports {
   memory?: WebAssembly.Memory;
@@ -77,7 +79,7 @@ const WORKER_SOURCE = `
 const { workerData: d } = require('node:worker_threads');
 const e = new WebAssembly.Instance(d.module, { env: { memory: d.memory } }).exports;
 e.__stack_pointer.value = d.stackTop;
-const kernels = [e.matmul, e.conv2d, e.conv2dBackpropInput, e.conv2dBackpropFilter];
+const kernels = [e.matmul, e.conv2d, e.conv2dBackpropInput, e.conv2dBackpropFilter, e.simpleRnnForward, e.simpleRnnBackward];
 const c = new Int32Array(d.memory.buffer, d.control, ${CONTROL_INTS});
 Atomics.store(c, ${READY}, 1);
 Atomics.notify(c, ${READY});
