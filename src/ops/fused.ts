@@ -2,7 +2,7 @@
  * The layer epilogue as one op: `activation(z + bias)` for Dense and the convolutions, with relu,
  * sigmoid, tanh or linear. Unfused it is an add and an activation forward (two fresh arrays) and a
  * step or derivative, a mul and a sum backward (two or three more); fused, one forward pass and one
- * backward pass that also returns the bias gradient (bench/NOTES.md entry 6). Not a Keras op: layers
+ * backward pass that also returns the bias gradient (bench/NOTES.md entry 11). Not a Keras op: layers
  * call it, users compose `ops.add` and the activation.
  */
 import type { EpilogueActivation } from '../backend/backend.js';
