@@ -77,16 +77,25 @@ int conv_small_forward(const float *x, const float *w, float *y, const ConvParam
   return 1;
 }
 
-/* dw[k, 0..CO) += sum over rows of patch(row, k) * dy[row, 0..CO): one accumulator per tap, lanes are output channels. */
+/*
+ * dw[k, 0..CO) += sum over rows of patch(row, k) * dy[row, 0..CO): one accumulator per (tap, 4 output
+ * channels), kept across rows; lanes are output channels. Taken when C_out <= 4, or when the patch is short
+ * (kH*kW*C_in <= 16, e.g. MNIST's first layer, 3x3 on one channel): the GEMM is then only K rows tall, and
+ * packing the long patch and dy matrices costs more than the multiply-adds.
+ */
 int conv_small_backprop_filter(const float *x, const float *dy, float *dw, const ConvParams *p, int begin, int end) {
   const int C = p->inChannels, CO = p->outChannels, KH = p->kernelHeight, KW = p->kernelWidth, K = KH * KW * C;
-  if (CO > 4 || K > SMALL_TAPS) return 0;
+  const int V = (CO + 3) / 4, tail = CO - 4 * (V - 1);
+  if (K * V > SMALL_TAPS || V > SMALL_TAPS / 16 || (CO > 4 && K > 16)) return 0;
   v128_t acc[SMALL_TAPS];
-  for (int k = 0; k < K; k++) acc[k] = wasm_f32x4_splat(0.0f);
+  for (int k = 0; k < K * V; k++) acc[k] = wasm_f32x4_splat(0.0f);
   const int H = p->inHeight, W = p->inWidth, OH = p->outHeight, OW = p->outWidth, OHW = OH * OW;
   int n = begin / OHW, oh = begin % OHW / OW, ow = begin % OW;
+  v128_t g[SMALL_TAPS / 16];
   for (int row = begin; row < end; row++) {
-    const v128_t g = load_lanes(dy + row * CO, CO);
+    const float *dyr = dy + row * CO;
+    for (int j = 0; j < V - 1; j++) g[j] = wasm_v128_load(dyr + 4 * j);
+    g[V - 1] = load_lanes(dyr + 4 * (V - 1), tail);
     const float *xn = x + n * H * W * C;
     const int ih0 = oh * p->strideHeight - p->padTop, iw0 = ow * p->strideWidth - p->padLeft;
     for (int kh = 0; kh < KH; kh++) {
@@ -96,8 +105,11 @@ int conv_small_backprop_filter(const float *x, const float *dy, float *dw, const
         const int iw = iw0 + kw * p->dilationWidth;
         if ((unsigned)iw >= (unsigned)W) continue;
         const float *xo = xn + (ih * W + iw) * C;
-        v128_t *a = acc + (kh * KW + kw) * C;
-        for (int ci = 0; ci < C; ci++) a[ci] = f32x4_madd(wasm_v128_load32_splat(xo + ci), g, a[ci]);
+        v128_t *a = acc + (kh * KW + kw) * C * V;
+        for (int ci = 0; ci < C; ci++, a += V) {
+          const v128_t xs = wasm_v128_load32_splat(xo + ci);
+          for (int j = 0; j < V; j++) a[j] = f32x4_madd(xs, g[j], a[j]);
+        }
       }
     }
     if (++ow == OW) {
@@ -105,6 +117,10 @@ int conv_small_backprop_filter(const float *x, const float *dy, float *dw, const
       if (++oh == OH) oh = 0, n++;
     }
   }
-  for (int k = 0; k < K; k++) store_lanes(dw + k * CO, wasm_f32x4_add(load_lanes(dw + k * CO, CO), acc[k]), CO);
+  for (int k = 0; k < K; k++) {
+    float *d = dw + k * CO;
+    for (int j = 0; j < V - 1; j++) wasm_v128_store(d + 4 * j, wasm_f32x4_add(wasm_v128_load(d + 4 * j), acc[k * V + j]));
+    store_lanes(d + 4 * (V - 1), wasm_f32x4_add(load_lanes(d + 4 * (V - 1), tail), acc[k * V + V - 1]), tail);
+  }
   return 1;
 }
