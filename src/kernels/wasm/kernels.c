@@ -48,8 +48,7 @@ static float packB[THREADS][KC * NC] __attribute__((aligned(16)));
 
 static inline int imin(int a, int b) { return a < b ? a : b; }
 
-/* Claims the next chunk [*r0, *r1); 0 when none is left. Atomic in the threaded build (-matomics). */
-static int claim(const Chunks *c, int *r0, int *r1) {
+int claim(const Chunks *c, int *r0, int *r1) {
   const int start = c->begin + __atomic_fetch_add((int *)c->counter, 1, __ATOMIC_SEQ_CST) * c->grain;
   if (start >= c->end) return 0;
   *r0 = start;

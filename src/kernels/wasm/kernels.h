@@ -36,6 +36,9 @@ typedef struct {
   int begin, end, grain, counter, thread;
 } Chunks;
 
+/* Claims the next chunk [*r0, *r1); 0 when none is left. Atomic in the threaded build (-matomics). */
+int claim(const Chunks *c, int *r0, int *r1);
+
 /*
  * Mirrors Backend Conv2DParams (NHWC, filter (kH, kW, C_in, C_out)), plus the im2col piece height and
  * the chunks: rows of the (batch*outH*outW, kH*kW*C_in) patch matrix. For the input gradient of a

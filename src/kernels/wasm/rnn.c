@@ -19,16 +19,13 @@
  */
 #include <wasm_simd128.h>
 
+#include "activations.h"
 #include "kernels.h"
 
-/* Batch rows [begin, end) in chunks of `grain`, claimed from *counter by every thread that runs the call (kernels.c's Chunks). */
-typedef struct {
-  int begin, end, grain, counter, thread;
-} RnnChunks;
 
 typedef struct {
   int batch, timesteps, features, units, activation, goBackwards, hasBias;
-  RnnChunks chunks;
+  Chunks chunks; /* batch rows */
 } SimpleRnnParams;
 
 /* The forward call's arrays: x (batch, timesteps, features), w (features, units), bias (units, unread
@@ -47,86 +44,6 @@ typedef struct {
   double *acc;
 } SimpleRnnBackwardBuffers;
 
-/* exp: x = n ln2 + r, |r| <= ln2/2, degree-5 polynomial for e^r, 2^n from the exponent bits; x clamped to [-87.3, 88]. */
-static inline v128_t rnn_exp4(v128_t x) {
-  x = wasm_f32x4_min(wasm_f32x4_max(x, wasm_f32x4_splat(-87.3f)), wasm_f32x4_splat(88.0f));
-  const v128_t n = wasm_f32x4_floor(wasm_f32x4_add(wasm_f32x4_mul(x, wasm_f32x4_splat(1.44269504088896341f)),
-    wasm_f32x4_splat(0.5f)));
-  x = wasm_f32x4_sub(x, wasm_f32x4_mul(n, wasm_f32x4_splat(0.693359375f)));
-  x = wasm_f32x4_sub(x, wasm_f32x4_mul(n, wasm_f32x4_splat(-2.12194440e-4f)));
-  v128_t p = wasm_f32x4_splat(1.9875691500e-4f);
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, x), wasm_f32x4_splat(1.3981999507e-3f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, x), wasm_f32x4_splat(8.3334519073e-3f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, x), wasm_f32x4_splat(4.1665795894e-2f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, x), wasm_f32x4_splat(1.6666665459e-1f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, x), wasm_f32x4_splat(5.0000001201e-1f));
-  p = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(p, wasm_f32x4_mul(x, x)), x), wasm_f32x4_splat(1.0f));
-  const v128_t scale = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(n), wasm_i32x4_splat(127)), 23);
-  return wasm_f32x4_mul(p, scale);
-}
-
-/* sigmoid = e / (1 + e), e = exp(-|x|), numerator 1 for x >= 0 (exp never overflows, as the JS kernel). */
-static inline v128_t rnn_sigmoid4(v128_t x) {
-  const v128_t one = wasm_f32x4_splat(1.0f);
-  const v128_t e = rnn_exp4(wasm_f32x4_neg(wasm_f32x4_abs(x)));
-  const v128_t numerator = wasm_v128_bitselect(one, e, wasm_f32x4_ge(x, wasm_f32x4_splat(0.0f)));
-  return wasm_f32x4_div(numerator, wasm_f32x4_add(one, e));
-}
-
-/* tanh: |x| >= 0.625: sign(x) (1 - 2 / (exp(2|x|) + 1)); below, an odd polynomial (no cancellation). */
-static inline v128_t rnn_tanh4(v128_t x) {
-  const v128_t one = wasm_f32x4_splat(1.0f), a = wasm_f32x4_abs(x);
-  const v128_t big = wasm_f32x4_sub(one, wasm_f32x4_div(wasm_f32x4_splat(2.0f),
-    wasm_f32x4_add(rnn_exp4(wasm_f32x4_add(a, a)), one)));
-  const v128_t signedBig = wasm_v128_or(big, wasm_v128_and(x, wasm_i32x4_splat((int)0x80000000)));
-  const v128_t s = wasm_f32x4_mul(x, x);
-  v128_t p = wasm_f32x4_splat(-5.70498872745e-3f);
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, s), wasm_f32x4_splat(2.06390887954e-2f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, s), wasm_f32x4_splat(-5.37397155531e-2f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, s), wasm_f32x4_splat(1.33314422036e-1f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, s), wasm_f32x4_splat(-3.33332819422e-1f));
-  const v128_t small = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(p, s), x), x);
-  /* ge is false for NaN, so NaN takes the polynomial branch, which propagates it. */
-  return wasm_v128_bitselect(signedBig, small, wasm_f32x4_ge(a, wasm_f32x4_splat(0.625f)));
-}
-
-static inline v128_t rnn_activate4(v128_t z, int activation) {
-  switch (activation) {
-    case 1: return wasm_v128_and(z, wasm_f32x4_gt(z, wasm_f32x4_splat(0.0f)));
-    case 2: return rnn_sigmoid4(z);
-    case 3: return rnn_tanh4(z);
-    default: return z;
-  }
-}
-
-/* dz = dh * activation'(z) from h = activation(z), in the per-step ops' float32 steps. */
-static inline v128_t rnn_grad4(v128_t dh, v128_t h, int activation) {
-  const v128_t one = wasm_f32x4_splat(1.0f);
-  switch (activation) {
-    case 1: return wasm_v128_and(dh, wasm_f32x4_gt(h, wasm_f32x4_splat(0.0f)));
-    case 2: return wasm_f32x4_mul(dh, wasm_f32x4_mul(h, wasm_f32x4_sub(one, h)));
-    case 3: return wasm_f32x4_mul(dh, wasm_f32x4_sub(one, wasm_f32x4_mul(h, h)));
-    default: return dh;
-  }
-}
-
-/* Tails run one lane of the vector code, so every element gets the same arithmetic. */
-static inline float rnn_activate1(float z, int activation) {
-  return wasm_f32x4_extract_lane(rnn_activate4(wasm_f32x4_splat(z), activation), 0);
-}
-
-static inline float rnn_grad1(float dh, float h, int activation) {
-  return wasm_f32x4_extract_lane(rnn_grad4(wasm_f32x4_splat(dh), wasm_f32x4_splat(h), activation), 0);
-}
-
-/* Claims the next chunk of batch rows [*b0, *b1); 0 when none is left (atomic in the threaded build). */
-static int rnn_claim(const RnnChunks *c, int *b0, int *b1) {
-  const int start = c->begin + __atomic_fetch_add((int *)c->counter, 1, __ATOMIC_SEQ_CST) * c->grain;
-  if (start >= c->end) return 0;
-  *b0 = start;
-  *b1 = start + c->grain < c->end ? start + c->grain : c->end;
-  return 1;
-}
 
 /* Batch rows [b0, b1) are independent through every step: z = x w (one GEMM over their timesteps), then
  * per step h_i = activation((z_t + b) + h_{i-1} U), the per-step ops' order: add(add(matmul(x, w), b),
@@ -162,8 +79,8 @@ static void forward_rows(const SimpleRnnForwardBuffers *m, const SimpleRnnParams
     for (int b = 0; b < rows; b++) {
       float *row = hi + b * stride;
       int j = 0;
-      for (; j + 4 <= units; j += 4) wasm_v128_store(row + j, rnn_activate4(wasm_v128_load(row + j), act));
-      for (; j < units; j++) row[j] = rnn_activate1(row[j], act);
+      for (; j + 4 <= units; j += 4) wasm_v128_store(row + j, activate4(wasm_v128_load(row + j), act));
+      for (; j < units; j++) row[j] = activate1(row[j], act);
     }
   }
 }
@@ -171,7 +88,7 @@ static void forward_rows(const SimpleRnnForwardBuffers *m, const SimpleRnnParams
 __attribute__((export_name("simpleRnnForward")))
 void simpleRnnForward(const SimpleRnnForwardBuffers *m, const SimpleRnnParams *p) {
   int b0, b1;
-  while (rnn_claim(&p->chunks, &b0, &b1)) forward_rows(m, p, b0, b1, p->chunks.thread);
+  while (claim(&p->chunks, &b0, &b1)) forward_rows(m, p, b0, b1, p->chunks.thread);
 }
 
 /*
@@ -197,9 +114,9 @@ static void backward_rows(const SimpleRnnBackwardBuffers *m, const SimpleRnnPara
       int j = 0;
       for (; j + 4 <= units; j += 4) {
         const v128_t g = wasm_f32x4_add(wasm_v128_load(dhRow + j), wasm_v128_load(carry + j));
-        wasm_v128_store(dzRow + j, rnn_grad4(g, wasm_v128_load(hRow + j), act));
+        wasm_v128_store(dzRow + j, grad4(g, wasm_v128_load(hRow + j), act));
       }
-      for (; j < units; j++) dzRow[j] = rnn_grad1(dhRow[j] + carry[j], hRow[j], act);
+      for (; j < units; j++) dzRow[j] = grad1(dhRow[j] + carry[j], hRow[j], act);
     }
     const GemmParams gu = {
       .m = units, .n = units, .k = rows, .aRow = 1, .aCol = i == 0 ? units : stride, .bRow = stride, .bCol = 1,
@@ -235,6 +152,6 @@ static void backward_rows(const SimpleRnnBackwardBuffers *m, const SimpleRnnPara
 __attribute__((export_name("simpleRnnBackward")))
 void simpleRnnBackward(const SimpleRnnBackwardBuffers *m, const SimpleRnnParams *p) {
   int b0, b1;
-  while (rnn_claim(&p->chunks, &b0, &b1)) backward_rows(m, p, b0, b1, p->chunks.thread);
+  while (claim(&p->chunks, &b0, &b1)) backward_rows(m, p, b0, b1, p->chunks.thread);
   for (int j = 0; j < p->units; j++) m->db[j] = (float)m->acc[j];
 }
