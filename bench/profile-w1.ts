@@ -47,6 +47,19 @@ if ('applyGradientsInPlace' in adam) {
   table.push(['Adam applyGradientsInPlace', us(() => adam.applyGradientsInPlace(grads.map((g, i) => [g, vars[i]] as const)))]);
 }
 
+// The whole step as one backend call (Backend.denseTrainStep, bench/NOTES.md entry 13), where the build has it.
+if ('denseTrainStep' in b) {
+  const weights = [seededUniform(inputs * units, 30), seededUniform(units, 31), seededUniform(units * outputs, 32),
+    seededUniform(outputs, 33)];
+  const step = {
+    rows, units: [inputs, units, outputs], relu: [true, false], x, y: seededUniform(rows * outputs, 34), weights,
+    momentum: weights.map((w) => new Float32Array(w.length)), velocity: weights.map((w) => new Float32Array(w.length)),
+    perElement: 1 / (rows * outputs), alpha: 1e-4, beta1: 0.9, beta2: 0.999, epsilon: 1e-7,
+    output: new Float32Array(rows * outputs),
+  };
+  table.push(['denseTrainStep (forward, MSE, backward, Adam in one call)', us(() => { b.denseTrainStep(step); })]);
+}
+
 // A whole epoch and a whole step, through fit.
 const spec = WORKLOADS.W1 as TrainSpec;
 kerats.setSeed(0);

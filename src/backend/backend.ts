@@ -108,6 +108,41 @@ export interface Backend {
    */
   biasActivationGrad(dy: Float32Array, y: Float32Array, activation: EpilogueActivation, channels: number):
     { dz: Float32Array; dbias: Float32Array | null };
+  /**
+   * One training step of a chain of Dense layers with the mean squared error and Adam (see DenseTrainStep):
+   * updates the weights and Adam's slots in place, writes the predictions into `output` and returns the
+   * loss, both from before the update; or returns null, changing nothing, when the backend runs such a step
+   * faster as separate kernels (wasm: products large enough for two threads).
+   */
+  denseTrainStep(step: DenseTrainStep): number | null;
+}
+
+/**
+ * A training step of Dense layers y = activation(x W + b), relu or linear, on `rows` rows, loss mean((t - y)²)
+ * over the last axis then the batch, times the loss weight; then Adam as keras/src/optimizers/adam.py updates
+ * every kernel and bias (epsilon added to sqrt(v), the bias corrections folded into `alpha`), in float32.
+ */
+export interface DenseTrainStep {
+  rows: number;
+  /** units[0]: the input features; units[l + 1]: layer l's units. At most 8 layers. */
+  units: number[];
+  relu: boolean[];
+  x: Float32Array;
+  y: Float32Array;
+  /** Layer 0's kernel (units[0] x units[1]) and bias, then layer 1's, ...: updated in place. */
+  weights: Float32Array[];
+  /** Adam's momentum and velocity for each of `weights`, updated in place. */
+  momentum: Float32Array[];
+  velocity: Float32Array[];
+  /** The loss weight / rows / units[last], rounded to float32 step by step (d loss / d y = -2 (t - y) perElement). */
+  perElement: number;
+  /** learningRate sqrt(1 - beta2^t) / (1 - beta1^t) for step t. */
+  alpha: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  /** Receives the predictions, rows x units[last]. */
+  output: Float32Array;
 }
 
 /** The activations the fused SimpleRNN kernels apply (Keras's names); others run step by step in ops. */

@@ -1,5 +1,16 @@
 /** Adam (Kingma & Ba, 2014) exactly as keras/src/optimizers/adam.py computes it. */
+import type { Variable } from '../tensor/tensor.js';
 import { Optimizer, type OptimizerConfig, type OptimizerOptions } from './optimizer.js';
+
+/** One Adam step for a kernel that runs it (Adam.fusedStep). */
+export interface FusedAdamStep {
+  alpha: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  momentum: Float32Array[];
+  velocity: Float32Array[];
+}
 
 export interface AdamOptions extends OptimizerOptions {
   beta1?: number;
@@ -50,6 +61,22 @@ export class Adam extends Optimizer {
       }
       next[i] = x[i] - (mi * alpha) / (Math.sqrt(denom) + eps);
     }
+  }
+
+  /**
+   * This step as numbers, for a kernel that runs the update whole (Backend.denseTrainStep): alpha, the betas,
+   * epsilon and each variable's momentum and velocity, which the caller updates in place; the caller counts
+   * the step (`iterations`) once it ran. Null with amsgrad, clipping or weight decay.
+   */
+  fusedStep(variables: readonly Variable[]): FusedAdamStep | null {
+    const state = this.amsgrad ? null : this.externalStep(variables);
+    if (state === null) return null;
+    const t = this.iterations + 1;
+    const alpha = (state.learningRate * Math.sqrt(1 - Math.pow(this.beta2, t))) / (1 - Math.pow(this.beta1, t));
+    return {
+      alpha, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon,
+      momentum: state.slots.map((s) => s[0]), velocity: state.slots.map((s) => s[1]),
+    };
   }
 
   override getConfig(): OptimizerConfig {

@@ -149,6 +149,17 @@ export abstract class Optimizer {
   /** Runs once per step before the variables update, for state shared by all of them (Nadam's). */
   protected prepareStep(): void {}
 
+  /**
+   * For a kernel that runs this optimizer's whole update itself (Backend.denseTrainStep, from the planned
+   * Dense step): this step's learning rate and each variable's slot arrays, which the kernel updates in
+   * place; the caller counts the step (`iterations`). Null when clipping or weight decay is set, which such a kernel skips.
+   */
+  protected externalStep(variables: readonly Variable[]): { learningRate: number; slots: Float32Array[][] } | null {
+    const on = (c: number | null) => c !== null && c > 0;
+    if (this.weightDecay !== null || on(this.clipnorm) || on(this.clipvalue) || on(this.globalClipnorm)) return null;
+    return { learningRate: this.currentLearningRate(), slots: variables.map((v) => this.slotsFor(v)) };
+  }
+
   /** How many zero-initialised slot arrays each variable needs. */
   protected abstract slotCount(): number;
 

@@ -9,12 +9,15 @@
  * buffers, and both claim chunks of the output (rows; columns for short, wide products; batch elements
  * or whole images where rows would overlap) from one counter in wasm memory until none is left.
  */
-import type { Backend, BinaryOp, Conv2DParams, Pool2DParams, ReduceOp, UnaryOp } from '../../backend/backend.js';
+import type {
+  Backend, BinaryOp, Conv2DParams, DenseTrainStep, Pool2DParams, ReduceOp, UnaryOp,
+} from '../../backend/backend.js';
 import { jsBackend } from '../js/index.js';
 import { kernelModule, type KernelModule, type KernelName } from './module.js';
 import { oneThreadModule } from './small.js';
 import { simpleRnnBackward, simpleRnnForward } from './rnn.js';
 import { biasActivation, biasActivationGrad } from './epilogue.js';
+import { denseTrainStepOneThread } from './denseStep.js';
 
 /** True when WebAssembly SIMD is available and the kernels module instantiated. */
 export function wasmAvailable(): boolean {
@@ -326,6 +329,17 @@ function maxPool2dBackprop(dy: Float32Array, x: Float32Array, p: Pool2DParams): 
   }) ?? jsBackend.maxPool2dBackprop(dy, x, p);
 }
 
+/**
+ * The Dense training step in one call (denseStep.ts), on one thread; null (the caller runs separate kernels)
+ * when the two-thread build is loaded and a product of the step is large enough to split.
+ */
+function denseTrainStep(s: DenseTrainStep): number | null {
+  let largest = 0;
+  for (let l = 0; l + 1 < s.units.length; l++) largest = Math.max(largest, 2 * s.rows * s.units[l] * s.units[l + 1]);
+  if (largest >= splitFlops && module().helper !== null) return null;
+  return denseTrainStepOneThread(s);
+}
+
 const sameShape = (s: number[], t: number[]) => s.length === t.length && s.every((d, i) => d === t[i]);
 
 export const wasmBackend: Backend = {
@@ -334,4 +348,5 @@ export const wasmBackend: Backend = {
   matmul, conv2d, conv2dBackpropInput, conv2dBackpropFilter, binary, unary, reduce, maxPool2d, maxPool2dBackprop,
   simpleRnnForward, simpleRnnBackward,
   biasActivation, biasActivationGrad,
+  denseTrainStep,
 };

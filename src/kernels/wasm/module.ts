@@ -37,6 +37,7 @@ export interface KernelExports {
   biasActivation(z: number, bias: number, y: number, n: number, channels: number, activation: number): void;
   biasActivationGrad(dy: number, y: number, dz: number, dbias: number, acc: number, n: number, channels: number,
     activation: number): void;
+  denseTrainStep(params: number): number;
 }
 
 // (module (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt drop ...)): the probe wasm-feature-detect uses.

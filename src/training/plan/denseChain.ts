@@ -12,7 +12,11 @@
 import { backend } from '../../tensor/engine.js';
 import { Tensor, type Variable } from '../../tensor/tensor.js';
 import type { Optimizer } from '../../optimizers/index.js';
+import { Adam, type FusedAdamStep } from '../../optimizers/adam.js';
 import { lossAndGradient, type PlannedLoss } from './losses.js';
+
+/** Backend.denseTrainStep's request (training reaches the backend only through the engine). */
+type DenseTrainStep = Parameters<ReturnType<typeof backend>['denseTrainStep']>[0];
 
 /** One Dense layer of the chain: activation(x @ kernel + bias). */
 export interface DenseLink {
@@ -51,6 +55,13 @@ export class DenseChainPlan {
   private readonly gradients: [Tensor, Variable][];
   /** Float64 partial sums for the bias gradients. */
   private readonly sums: Float64Array;
+  /**
+   * The request for Backend.denseTrainStep (the whole step in one kernel call) when the chain allows it:
+   * relu/linear layers with biases, at most 8. Used with the mean squared error and plain Adam; null: never.
+   */
+  private readonly fused: DenseTrainStep | null;
+  /** Every kernel and bias, in the model's weight order. */
+  private readonly variables: Variable[];
 
   constructor(links: readonly DenseLink[]) {
     this.links = [...links];
@@ -66,6 +77,15 @@ export class DenseChainPlan {
       ...(l.bias ? [[new Tensor(this.biasGradients[i]!, l.bias.shape), l.bias] as [Tensor, Variable]] : []),
     ]);
     this.sums = new Float64Array(Math.max(...links.map((l) => l.kernel.shape[1])));
+    this.variables = this.gradients.map(([, v]) => v);
+    const fusable = links.length <= 8
+      && links.every((l) => l.bias !== null && (l.activation === 'relu' || l.activation === 'linear'));
+    this.fused = !fusable ? null : {
+      rows: 0, units: [this.inputDim, ...links.map((l) => l.kernel.shape[1])],
+      relu: links.map((l) => l.activation === 'relu'), x: new Float32Array(0), y: new Float32Array(0),
+      weights: [], momentum: [], velocity: [], perElement: 0, alpha: 0, beta1: 0, beta2: 0, epsilon: 0,
+      output: new Float32Array(0),
+    };
   }
 
   /** Whether this plan was made for `links` (the same variables and activations). */
@@ -106,6 +126,16 @@ export class DenseChainPlan {
    */
   trainStep(x: Float32Array, yTrue: Float32Array, rows: number, loss: PlannedLoss, lossWeight: number,
     optimizer: Optimizer): { loss: number; output: Float32Array } {
+    // Exactly Adam: a subclass may change the update (AdamW's decay makes fusedStep null anyway).
+    if (this.fused !== null && loss === 'mean_squared_error' && optimizer.constructor === Adam) {
+      const adamOptimizer = optimizer as Adam;
+      const adam = adamOptimizer.fusedStep(this.variables);
+      const fused = adam === null ? null : this.fusedStep(this.fused, x, yTrue, rows, lossWeight, adam);
+      if (fused !== null) {
+        adamOptimizer.iterations++;
+        return fused;
+      }
+    }
     const output = this.forward(x, rows);
     const size = rows * this.outputDim;
     if (this.outputGradient.length < size) this.outputGradient = new Float32Array(size);
@@ -113,6 +143,33 @@ export class DenseChainPlan {
     const value = lossAndGradient(loss, yTrue, output, rows, this.outputDim, lossWeight, dy);
     optimizer.applyGradientsInPlace(this.backward(x, rows, dy));
     return { loss: value, output };
+  }
+
+  /**
+   * The same step as one backend call (forward, mean squared error, backward, Adam); the weights and Adam's
+   * slots are updated in their own arrays, so they are current after every step. Null when the backend
+   * declined (nothing changed).
+   */
+  private fusedStep(step: DenseTrainStep, x: Float32Array, yTrue: Float32Array, rows: number, lossWeight: number,
+    adam: FusedAdamStep): { loss: number; output: Float32Array } | null {
+    const f32 = Math.fround;
+    const size = rows * this.outputDim;
+    step.rows = rows;
+    step.x = x.length === rows * this.inputDim ? x : x.subarray(0, rows * this.inputDim);
+    step.y = yTrue.length === size ? yTrue : yTrue.subarray(0, size);
+    // Read values each time: setWeights, assign and the generic path replace a variable's array.
+    step.weights = this.variables.map((v) => v.values);
+    step.momentum = adam.momentum;
+    step.velocity = adam.velocity;
+    // losses.ts: the seed weight / rows, then / columns, each rounded to float32.
+    step.perElement = f32(f32(f32(lossWeight) / rows) / this.outputDim);
+    step.alpha = adam.alpha;
+    step.beta1 = adam.beta1;
+    step.beta2 = adam.beta2;
+    step.epsilon = adam.epsilon;
+    step.output = rowsOf(this.outputs, this.links.length - 1, size);
+    const loss = backend().denseTrainStep(step);
+    return loss === null ? null : { loss, output: step.output };
   }
 
   /** Gradients of every kernel and bias, in the model's weight order, given d loss / d output. */
