@@ -175,7 +175,7 @@ function machine(): string {
   if (r.status === 0) commit = r.stdout.trim();
   const model = readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? cpus()[0]?.model ?? '?';
   const load = loadavg().map((l) => l.toFixed(1)).join(' ');
-  return `${new Date().toISOString().slice(0, 10)}, commit ${commit}, ${cpus().length} CPUs (${model}), Node ${process.version}, OpenBLAS core type for torch ${openblasCoreType() ?? 'auto'}, kerats wasm build ${JSON.stringify(kerats.wasmBuild())}${args['relaxed-simd'] ? ' (kerats children run with --experimental-wasm-relaxed-simd)' : ''}, load average at the end ${load}`;
+  return `${new Date().toISOString().slice(0, 10)}, commit ${commit}, ${cpus().length} CPUs (${model}), Node ${process.version}, OpenBLAS core type for torch ${openblasCoreType() ?? 'auto'}, ${args['relaxed-simd'] ? 'kerats children started with --experimental-wasm-relaxed-simd (relaxed-SIMD builds)' : `kerats wasm build ${JSON.stringify(kerats.wasmBuild())}`}, load average at the end ${load}`;
 }
 
 function main(): void {
