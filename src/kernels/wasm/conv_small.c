@@ -33,6 +33,23 @@ static inline void store_lanes(float *dst, v128_t v, int count) {
 }
 
 /*
+ * Offsets of the taps (kh, kw, ci) from a window's first element, in the order the sums run, and whether a
+ * window at (ih0, iw0) lies inside the input (no tap needs a bounds check; always, for 'valid' padding).
+ */
+static void tap_offsets(const ConvParams *p, int *offsets) {
+  const int C = p->inChannels;
+  for (int kh = 0, k = 0; kh < p->kernelHeight; kh++)
+    for (int kw = 0; kw < p->kernelWidth; kw++)
+      for (int ci = 0; ci < C; ci++, k++)
+        offsets[k] = (kh * p->dilationHeight * p->inWidth + kw * p->dilationWidth) * C + ci;
+}
+
+static inline int window_inside(const ConvParams *p, int ih0, int iw0) {
+  return ih0 >= 0 && iw0 >= 0 && ih0 + (p->kernelHeight - 1) * p->dilationHeight < p->inHeight &&
+         iw0 + (p->kernelWidth - 1) * p->dilationWidth < p->inWidth;
+}
+
+/*
  * y[row, 0..CO) = sum over taps (kh, kw, ci) of x * w: lanes are output channels. Four rows run interleaved,
  * each with its own accumulator: one row alone is a chain of dependent multiply-adds (latency-bound).
  */
@@ -42,6 +59,8 @@ int conv_small_forward(const float *x, const float *w, float *y, const ConvParam
   float wpad[SMALL_TAPS * 4] __attribute__((aligned(16)));
   for (int k = 0; k < K; k++)
     for (int j = 0; j < 4; j++) wpad[k * 4 + j] = j < CO ? w[k * CO + j] : 0.0f;
+  int offsets[SMALL_TAPS];
+  tap_offsets(p, offsets);
   const int H = p->inHeight, W = p->inWidth, OH = p->outHeight, OW = p->outWidth, OHW = OH * OW;
   int n = begin / OHW, oh = begin % OHW / OW, ow = begin % OW;
   for (int row = begin; row < end; row += 4) {
@@ -61,6 +80,19 @@ int conv_small_forward(const float *x, const float *w, float *y, const ConvParam
       if (++oh == OH) oh = 0, n++;
     }
     v128_t acc[4] = {wasm_f32x4_splat(0.0f), wasm_f32x4_splat(0.0f), wasm_f32x4_splat(0.0f), wasm_f32x4_splat(0.0f)};
+    if (window_inside(p, ih0[0], iw0[0]) && window_inside(p, ih0[1], iw0[1]) && window_inside(p, ih0[2], iw0[2]) &&
+        window_inside(p, ih0[3], iw0[3])) {
+      const float *xo[4];
+      for (int r = 0; r < 4; r++) xo[r] = xn[r] + (ih0[r] * W + iw0[r]) * C;
+      for (int k = 0; k < K; k++) {
+        const v128_t wv = wasm_v128_load(wpad + 4 * k);
+        const int o = offsets[k];
+#pragma unroll
+        for (int r = 0; r < 4; r++) acc[r] = f32x4_madd(wasm_v128_load32_splat(xo[r] + o), wv, acc[r]);
+      }
+      for (int r = 0; r < rows; r++) store_lanes(y + (row + r) * CO, acc[r], CO);
+      continue;
+    }
     for (int kh = 0; kh < KH; kh++)
       for (int kw = 0; kw < KW; kw++) {
         const float *wo = wpad + (kh * KW + kw) * C * 4;
@@ -92,23 +124,37 @@ int conv_small_backprop_filter(const float *x, const float *dy, float *dw, const
   const int H = p->inHeight, W = p->inWidth, OH = p->outHeight, OW = p->outWidth, OHW = OH * OW;
   int n = begin / OHW, oh = begin % OHW / OW, ow = begin % OW;
   v128_t g[SMALL_TAPS / 16];
+  int offsets[SMALL_TAPS];
+  tap_offsets(p, offsets);
   for (int row = begin; row < end; row++) {
     const float *dyr = dy + row * CO;
     for (int j = 0; j < V - 1; j++) g[j] = wasm_v128_load(dyr + 4 * j);
     g[V - 1] = load_lanes(dyr + 4 * (V - 1), tail);
     const float *xn = x + n * H * W * C;
     const int ih0 = oh * p->strideHeight - p->padTop, iw0 = ow * p->strideWidth - p->padLeft;
-    for (int kh = 0; kh < KH; kh++) {
-      const int ih = ih0 + kh * p->dilationHeight;
-      if ((unsigned)ih >= (unsigned)H) continue;
-      for (int kw = 0; kw < KW; kw++) {
-        const int iw = iw0 + kw * p->dilationWidth;
-        if ((unsigned)iw >= (unsigned)W) continue;
-        const float *xo = xn + (ih * W + iw) * C;
-        v128_t *a = acc + (kh * KW + kw) * C * V;
-        for (int ci = 0; ci < C; ci++, a += V) {
-          const v128_t xs = wasm_v128_load32_splat(xo + ci);
-          for (int j = 0; j < V; j++) a[j] = f32x4_madd(xs, g[j], a[j]);
+    if (window_inside(p, ih0, iw0)) {
+      const float *xo = xn + (ih0 * W + iw0) * C;
+      if (V == 1) {
+        for (int k = 0; k < K; k++) acc[k] = f32x4_madd(wasm_v128_load32_splat(xo + offsets[k]), g[0], acc[k]);
+      } else {
+        for (int k = 0; k < K; k++) {
+          const v128_t xs = wasm_v128_load32_splat(xo + offsets[k]);
+          for (int j = 0; j < V; j++) acc[k * V + j] = f32x4_madd(xs, g[j], acc[k * V + j]);
+        }
+      }
+    } else {
+      for (int kh = 0; kh < KH; kh++) {
+        const int ih = ih0 + kh * p->dilationHeight;
+        if ((unsigned)ih >= (unsigned)H) continue;
+        for (int kw = 0; kw < KW; kw++) {
+          const int iw = iw0 + kw * p->dilationWidth;
+          if ((unsigned)iw >= (unsigned)W) continue;
+          const float *xo = xn + (ih * W + iw) * C;
+          v128_t *a = acc + (kh * KW + kw) * C * V;
+          for (int ci = 0; ci < C; ci++, a += V) {
+            const v128_t xs = wasm_v128_load32_splat(xo + ci);
+            for (int j = 0; j < V; j++) a[j] = f32x4_madd(xs, g[j], a[j]);
+          }
         }
       }
     }
