@@ -67,7 +67,16 @@ export function gatherRows(t: Tensor, indices: Int32Array | number[], start: num
     return new Tensor(t.values.slice(from, from + count * row), [count, ...t.shape.slice(1)]);
   }
   const out = new Float32Array(count * row);
-  for (let i = 0; i < count; i++) out.set(t.values.subarray(indices[start + i] * row, (indices[start + i] + 1) * row), i * row);
+  const values = t.values;
+  if (row < 64) {
+    // Short rows (the seed's 30 features): a plain loop; a subarray per row costs more than its copy.
+    for (let i = 0, o = 0; i < count; i++) {
+      const from = indices[start + i] * row;
+      for (let j = 0; j < row; j++) out[o++] = values[from + j];
+    }
+  } else {
+    for (let i = 0; i < count; i++) out.set(values.subarray(indices[start + i] * row, (indices[start + i] + 1) * row), i * row);
+  }
   return new Tensor(out, [count, ...t.shape.slice(1)]);
 }
 
