@@ -1,12 +1,13 @@
 /**
  * The relaxed-SIMD builds (f32x4.relaxed_madd in the GEMM micro-kernel) load where the engine supports
  * relaxed SIMD. Node 20 needs --experimental-wasm-relaxed-simd for that (Node >= 22 has it on), so this
- * file runs the kernel conformance suite again in a child process started with the flag, after checking
+ * file runs every kernel suite again in a child process started with the flag, after checking
  * that the child really loaded the relaxed build (and that without the flag, on Node 20, it does not).
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 
 const FLAG = '--experimental-wasm-relaxed-simd';
 // Without NODE_TEST_CONTEXT (set for this file's process): the child's runner then prints plain TAP.
@@ -25,10 +26,11 @@ describe('relaxed-SIMD kernel builds', { skip: !engineHasFlag && `this engine ha
     assert.equal(JSON.parse(off.stdout).relaxed, false);
   });
 
-  it('pass the js/wasm conformance suite (matmul, conv, pooling, elementwise) on one and two threads', () => {
+  it('pass every kernel suite in tests/kernels (js/wasm agreement, oracles) on one and two threads', () => {
+    const suites = readdirSync('tests/kernels').filter((f) => f.endsWith('.test.ts') && f !== 'relaxed.test.ts')
+      .map((f) => `tests/kernels/${f}`);
     for (const threads of ['1', '2']) {
-      const r = node([FLAG, '--import', 'tsx', '--test', 'tests/kernels/conformance.test.ts', 'tests/kernels/threads.test.ts'],
-        { KERATS_WASM_THREADS: threads });
+      const r = node([FLAG, '--import', 'tsx', '--test', ...suites], { KERATS_WASM_THREADS: threads });
       assert.equal(r.status, 0, `KERATS_WASM_THREADS=${threads}:\n${r.stdout.slice(-3000)}${r.stderr.slice(-2000)}`);
       assert.match(r.stdout, /# pass [1-9]/);
       assert.match(r.stdout, /# fail 0/);
