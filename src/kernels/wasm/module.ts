@@ -213,14 +213,7 @@ export class KernelModule {
    * if needed; returns their byte offsets. Throws RangeError when wasm32 memory cannot hold them.
    */
   layout(floatCounts: number[]): number[] {
-    const offsets: number[] = [];
-    let end = this.heapBase;
-    for (const n of floatCounts) {
-      offsets.push(end);
-      end = align(end + 4 * n);
-    }
-    const have = this.memory.buffer.byteLength;
-    if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
+    const offsets = growFor(this.memory, this.heapBase, floatCounts);
     // A shared memory's buffer object stays the same length after grow: refresh the views on any change.
     const bytes = this.memory.buffer;
     if (bytes !== this.bytes || bytes.byteLength !== this.bytes.byteLength) {
@@ -233,6 +226,22 @@ export class KernelModule {
 }
 
 const align = (bytes: number) => (bytes + 15) & ~15;
+
+/**
+ * Byte offsets of regions of the given float counts laid out from `base`, each 16-byte aligned; grows
+ * `memory` to hold them (RangeError when wasm32 memory cannot). The caller refreshes its views.
+ */
+export function growFor(memory: WebAssembly.Memory, base: number, floatCounts: number[]): number[] {
+  const offsets: number[] = [];
+  let end = base;
+  for (const n of floatCounts) {
+    offsets.push(end);
+    end = align(end + 4 * n);
+  }
+  const have = memory.buffer.byteLength;
+  if (end > have) memory.grow(Math.ceil((end - have) / PAGE));
+  return offsets;
+}
 
 let loaded: KernelModule | null | undefined;
 

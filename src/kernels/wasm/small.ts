@@ -8,7 +8,7 @@
  * relaxed SIMD, as the main module): ~2.3 MiB of packing buffers.
  */
 import { relaxedWasmBase64, wasmBase64 } from './binary.js';
-import { kernelModule, type KernelExports } from './module.js';
+import { growFor, kernelModule, type KernelExports } from './module.js';
 
 /** What a one-thread call needs of a module: its exports, views of its memory and a per-call layout. */
 export interface OneThreadModule {
@@ -19,7 +19,6 @@ export interface OneThreadModule {
   layout(floatCounts: number[]): number[];
 }
 
-const PAGE = 65536;
 const align = (bytes: number) => (bytes + 15) & ~15;
 
 /** The single-thread build on its own memory; every call lays out its regions from the heap base. */
@@ -41,15 +40,8 @@ class PlainModule implements OneThreadModule {
   }
 
   layout(floatCounts: number[]): number[] {
-    const offsets: number[] = [];
-    let end = this.heapBase;
-    for (const n of floatCounts) {
-      offsets.push(end);
-      end = align(end + 4 * n);
-    }
-    const have = this.memory.buffer.byteLength;
-    if (end > have) {
-      this.memory.grow(Math.ceil((end - have) / PAGE));
+    const offsets = growFor(this.memory, this.heapBase, floatCounts);
+    if (this.f32.buffer !== this.memory.buffer) {
       // Growing a plain memory detaches its old buffer: new views.
       this.f32 = new Float32Array(this.memory.buffer);
       this.i32 = new Int32Array(this.memory.buffer);
