@@ -40,3 +40,13 @@ export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
     }
   }
 }
+
+/** |a - b| <= relative * (largest |b| of the array) + 1e-12, element by element. */
+export function assertRelativeClose(a: ArrayLike<number>, b: ArrayLike<number>, what: string, relative = 1e-5): void {
+  assert.equal(a.length, b.length, `${what}: length`);
+  let scale = 0;
+  for (let i = 0; i < b.length; i++) scale = Math.max(scale, Math.abs(b[i]));
+  for (let i = 0; i < b.length; i++) {
+    assert.ok(Math.abs(a[i] - b[i]) <= relative * scale + 1e-12, `${what}[${i}]: ${a[i]} vs ${b[i]}`);
+  }
+}

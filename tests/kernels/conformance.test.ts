@@ -12,28 +12,13 @@ import { randomFloat, setSeed } from '../../src/core/random.js';
 import { jsBackend } from '../../src/kernels/js/index.js';
 import { wasmAvailable, wasmBackend } from '../../src/kernels/wasm/index.js';
 import { assertClose } from '../helpers/gradcheck.js';
+import { matmulOracle } from '../helpers/matmulOracle.js';
 
 const TOL = 1e-4;
 const rand = (n: number) => Float32Array.from({ length: n }, () => 2 * randomFloat() - 1);
 const randInt = (lo: number, hi: number) => lo + Math.floor(randomFloat() * (hi - lo + 1));
 const backends: [Backend, boolean][] = [[jsBackend, true], [wasmBackend, wasmAvailable()]];
 
-// Oracle: y[b,i,j] = sum_p A[b,i,p] B[b,p,j], with A stored (k,m) when transposed and B stored (n,k).
-function matmulOracle(a: Float32Array, b: Float32Array, batch: number, m: number, k: number, n: number,
-  tA: boolean, tB: boolean, bBatch: number): Float64Array {
-  const y = new Float64Array(batch * m * n);
-  for (let bi = 0; bi < batch; bi++) {
-    const bo = (bBatch === 1 ? 0 : bi) * k * n;
-    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let p = 0; p < k; p++) {
-        s += a[bi * m * k + (tA ? p * m + i : i * k + p)] * b[bo + (tB ? j * k + p : p * n + j)];
-      }
-      y[(bi * m + i) * n + j] = s;
-    }
-  }
-  return y;
-}
 
 // Oracle: visits every (output position, tap) pair of the conv definition in backend.ts once, in float64.
 function convOracle(p: Conv2DParams, x: Float32Array, w: Float32Array, dy: Float32Array) {

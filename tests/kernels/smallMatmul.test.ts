@@ -14,26 +14,13 @@ import { jsBackend } from '../../src/kernels/js/index.js';
 import { wasmAvailable, wasmBackend } from '../../src/kernels/wasm/index.js';
 import { oneThreadModule } from '../../src/kernels/wasm/small.js';
 import { assertClose } from '../helpers/gradcheck.js';
+import { matmulOracle } from '../helpers/matmulOracle.js';
 
 const TOL = 1e-4;
 const skip = !wasmAvailable() && 'no WebAssembly SIMD';
 const rand = (n: number) => Float32Array.from({ length: n }, () => 2 * randomFloat() - 1);
 const randInt = (lo: number, hi: number) => lo + Math.floor(randomFloat() * (hi - lo + 1));
 
-// y[b,i,j] = sum_p A[b,i,p] B[b,p,j] in float64; A stored (k, m) when transposed, B stored (n, k).
-function oracle(a: Float32Array, b: Float32Array, batch: number, m: number, k: number, n: number,
-  tA: boolean, tB: boolean, bBatch: number): Float64Array {
-  const y = new Float64Array(batch * m * n);
-  for (let bi = 0; bi < batch; bi++) {
-    const bo = (bBatch === 1 ? 0 : bi) * k * n;
-    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let p = 0; p < k; p++) s += a[bi * m * k + (tA ? p * m + i : i * k + p)] * b[bo + (tB ? j * k + p : p * n + j)];
-      y[(bi * m + i) * n + j] = s;
-    }
-  }
-  return y;
-}
 
 type Case = [batch: number, m: number, k: number, n: number, tA: boolean, tB: boolean, bBatch: number];
 
@@ -41,7 +28,7 @@ function check([batch, m, k, n, tA, tB, bBatch]: Case): void {
   const a = rand(batch * m * k), b = rand(bBatch * k * n);
   const y = wasmBackend.matmul(a, b, batch, m, k, n, tA, tB, bBatch);
   const label = `batch ${batch} (b ${bBatch}) ${m}x${k} @ ${k}x${n} tA ${tA} tB ${tB}`;
-  assertClose(y, oracle(a, b, batch, m, k, n, tA, tB, bBatch), TOL, label);
+  assertClose(y, matmulOracle(a, b, batch, m, k, n, tA, tB, bBatch), TOL, label);
   assertClose(y, jsBackend.matmul(a, b, batch, m, k, n, tA, tB, bBatch), TOL, `${label} vs js`);
 }
 
@@ -110,7 +97,7 @@ describe("matmul into a caller's array (`out`)", () => {
           const out = buffer.subarray(0, size);
           const y = backend.matmul(a, b, batch, m, k, n, tA, tB, bBatch, out);
           assert.equal(y, out);
-          assertClose(out, oracle(a, b, batch, m, k, n, tA, tB, bBatch), TOL, `${m}x${k}x${n}`);
+          assertClose(out, matmulOracle(a, b, batch, m, k, n, tA, tB, bBatch), TOL, `${m}x${k}x${n}`);
           assert.deepEqual([...buffer.subarray(size)], [7, 7, 7]);
         }
       });

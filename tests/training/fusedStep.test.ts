@@ -12,17 +12,7 @@ import {
   type CompileArgs,
 } from '../../src/index.js';
 import { wasmBuild } from '../../src/kernels/wasm/index.js';
-
-const RELATIVE = 1e-5;
-
-function assertRelativeClose(a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {
-  assert.equal(a.length, b.length, `${what}: length`);
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) scale = Math.max(scale, Math.abs(b[i]));
-  for (let i = 0; i < b.length; i++) {
-    assert.ok(Math.abs(a[i] - b[i]) <= RELATIVE * scale + 1e-12, `${what}[${i}]: ${a[i]} vs ${b[i]}`);
-  }
-}
+import { assertRelativeClose } from '../helpers/gradcheck.js';
 
 function assertSameHistory(a: History, b: History): void {
   assert.deepEqual(Object.keys(a.history).sort(), Object.keys(b.history).sort());

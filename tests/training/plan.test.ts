@@ -10,20 +10,10 @@ import {
   Input, Model, Sequential, layers, optimizers, randomUniform, randInt, setSeed, ops, regularizers, Tensor,
   type History, type CompileArgs,
 } from '../../src/index.js';
+import { assertRelativeClose } from '../helpers/gradcheck.js';
 
 type Build = () => Model;
 
-const RELATIVE = 1e-5;
-
-/** |a - b| <= 1e-5 * (largest |b| of the array), element by element. */
-function assertRelativeClose(a: ArrayLike<number>, b: ArrayLike<number>, what: string): void {
-  assert.equal(a.length, b.length, `${what}: length`);
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) scale = Math.max(scale, Math.abs(b[i]));
-  for (let i = 0; i < b.length; i++) {
-    assert.ok(Math.abs(a[i] - b[i]) <= RELATIVE * scale + 1e-12, `${what}[${i}]: planned ${a[i]} vs generic ${b[i]}`);
-  }
-}
 
 function assertSameHistory(planned: History, generic: History): void {
   assert.deepEqual(Object.keys(planned.history).sort(), Object.keys(generic.history).sort());
