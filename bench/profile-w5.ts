@@ -1,13 +1,15 @@
 /**
  * Times every backend kernel call of W5's training steps: wraps the active backend's methods in a
  * timer (this script only; the library is untouched) and prints the top costs per step, by kernel and shape.
- *   npx tsx bench/profile-w5.ts [--steps 10] [--backend wasm]
+ *   npx tsx bench/profile-w5.ts [--steps 10] [--backend wasm] [--workload W5 (or W2, W3, W4: any training workload)]
  */
 import { parseArgs } from 'node:util';
 import * as kerats from 'kerats';
 import { WORKLOADS, buildKerats, trainingData, type TrainSpec } from './workloads.js';
 
-const { values } = parseArgs({ options: { steps: { type: 'string', default: '10' }, backend: { type: 'string', default: 'wasm' } } });
+const { values } = parseArgs({
+  options: { steps: { type: 'string', default: '10' }, backend: { type: 'string', default: 'wasm' }, workload: { type: 'string', default: 'W5' } },
+});
 const steps = Number(values.steps);
 kerats.setBackend(values.backend!);
 const backend = kerats.getBackend() as unknown as Record<string, unknown>;
@@ -39,9 +41,9 @@ for (const [name, fn] of Object.entries(backend)) {
   };
 }
 
-const spec = WORKLOADS.W5 as TrainSpec;
+const spec = WORKLOADS[values.workload as 'W5'] as TrainSpec;
 kerats.setSeed(0);
-const model = buildKerats('W5');
+const model = buildKerats(values.workload as 'W5');
 model.compile({ optimizer: new kerats.optimizers.Adam(), loss: spec.loss, metrics: spec.metrics });
 const n = spec.batchSize * steps;
 const data = trainingData(spec, n);
@@ -55,7 +57,7 @@ const total = (performance.now() - t0) / steps;
 recording = false;
 const rows = [...costs.entries()].sort((a, b) => b[1].ms - a[1].ms);
 const inKernels = rows.reduce((s, [, c]) => s + c.ms, 0) / steps;
-console.log(`backend ${values.backend}, ${steps} steps: ${total.toFixed(1)} ms/step (${(spec.batchSize / total * 1000).toFixed(0)} samples/s), kernels ${inKernels.toFixed(1)} ms/step`);
+console.log(`${spec.id}, backend ${values.backend}, ${steps} steps: ${total.toFixed(1)} ms/step (${(spec.batchSize / total * 1000).toFixed(0)} samples/s), kernels ${inKernels.toFixed(1)} ms/step`);
 console.log('| kernel | shape | calls/step | ms/step |\n|---|---|---|---|');
 for (const [key, c] of rows.slice(0, 25)) {
   const [name, ...rest] = key.split(' ');
