@@ -53,8 +53,80 @@ static inline int window_inside(const ConvParams *p, int ih0, int iw0) {
  * y[row, 0..CO) = sum over taps (kh, kw, ci) of x * w: lanes are output channels. Four rows run interleaved,
  * each with its own accumulator: one row alone is a chain of dependent multiply-adds (latency-bound).
  */
+/*
+ * Short patches (kH*kW*C_in <= 16) with 5 to 32 output channels (MNIST's first layer: 3x3 on one channel,
+ * 32 filters): one row at a time, its channels in up to 8 f32x4 accumulators, the filter padded to whole
+ * vectors; windows inside the input take the check-free tap loop.
+ */
+static int conv_short_forward(const float *x, const float *w, float *y, const ConvParams *p, int begin, int end) {
+  const int C = p->inChannels, CO = p->outChannels, KH = p->kernelHeight, KW = p->kernelWidth, K = KH * KW * C;
+  const int V = (CO + 3) / 4, tail = CO - 4 * (V - 1);
+  float wpad[16 * 8 * 4] __attribute__((aligned(16)));
+  for (int k = 0; k < K; k++)
+    for (int j = 0; j < 4 * V; j++) wpad[k * 4 * V + j] = j < CO ? w[k * CO + j] : 0.0f;
+  int offsets[16];
+  tap_offsets(p, offsets);
+  const int H = p->inHeight, W = p->inWidth, OH = p->outHeight, OW = p->outWidth, OHW = OH * OW;
+  int n = begin / OHW, oh = begin % OHW / OW, ow = begin % OW;
+  for (int row = begin; row < end; row++) {
+    v128_t acc[8];
+    for (int j = 0; j < V; j++) acc[j] = wasm_f32x4_splat(0.0f);
+    const float *xn = x + n * H * W * C;
+    const int ih0 = oh * p->strideHeight - p->padTop, iw0 = ow * p->strideWidth - p->padLeft;
+    if (window_inside(p, ih0, iw0) && V == 8) {
+      /* 32 channels (the common case): a constant trip count keeps the 8 accumulators in registers. */
+      const float *xo = xn + (ih0 * W + iw0) * C;
+      v128_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3], a4 = acc[4], a5 = acc[5], a6 = acc[6], a7 = acc[7];
+      for (int k = 0; k < K; k++) {
+        const v128_t xs = wasm_v128_load32_splat(xo + offsets[k]);
+        const float *wk = wpad + k * 32;
+        a0 = f32x4_madd(xs, wasm_v128_load(wk), a0);
+        a1 = f32x4_madd(xs, wasm_v128_load(wk + 4), a1);
+        a2 = f32x4_madd(xs, wasm_v128_load(wk + 8), a2);
+        a3 = f32x4_madd(xs, wasm_v128_load(wk + 12), a3);
+        a4 = f32x4_madd(xs, wasm_v128_load(wk + 16), a4);
+        a5 = f32x4_madd(xs, wasm_v128_load(wk + 20), a5);
+        a6 = f32x4_madd(xs, wasm_v128_load(wk + 24), a6);
+        a7 = f32x4_madd(xs, wasm_v128_load(wk + 28), a7);
+      }
+      acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3, acc[4] = a4, acc[5] = a5, acc[6] = a6, acc[7] = a7;
+    } else if (window_inside(p, ih0, iw0)) {
+      const float *xo = xn + (ih0 * W + iw0) * C;
+      for (int k = 0; k < K; k++) {
+        const v128_t xs = wasm_v128_load32_splat(xo + offsets[k]);
+        const float *wk = wpad + k * 4 * V;
+        for (int j = 0; j < V; j++) acc[j] = f32x4_madd(xs, wasm_v128_load(wk + 4 * j), acc[j]);
+      }
+    } else {
+      for (int kh = 0; kh < KH; kh++) {
+        const int ih = ih0 + kh * p->dilationHeight;
+        if ((unsigned)ih >= (unsigned)H) continue;
+        for (int kw = 0; kw < KW; kw++) {
+          const int iw = iw0 + kw * p->dilationWidth;
+          if ((unsigned)iw >= (unsigned)W) continue;
+          const float *xo = xn + (ih * W + iw) * C;
+          for (int ci = 0; ci < C; ci++) {
+            const v128_t xs = wasm_v128_load32_splat(xo + ci);
+            const float *wk = wpad + ((kh * KW + kw) * C + ci) * 4 * V;
+            for (int j = 0; j < V; j++) acc[j] = f32x4_madd(xs, wasm_v128_load(wk + 4 * j), acc[j]);
+          }
+        }
+      }
+    }
+    float *yo = y + row * CO;
+    for (int j = 0; j < V - 1; j++) wasm_v128_store(yo + 4 * j, acc[j]);
+    store_lanes(yo + 4 * (V - 1), acc[V - 1], tail);
+    if (++ow == OW) {
+      ow = 0;
+      if (++oh == OH) oh = 0, n++;
+    }
+  }
+  return 1;
+}
+
 int conv_small_forward(const float *x, const float *w, float *y, const ConvParams *p, int begin, int end) {
   const int C = p->inChannels, CO = p->outChannels, KH = p->kernelHeight, KW = p->kernelWidth, K = KH * KW * C;
+  if (CO > 4 && CO <= 32 && K <= 16) return conv_short_forward(x, w, y, p, begin, end);
   if (CO > 4 || K > SMALL_TAPS) return 0;
   float wpad[SMALL_TAPS * 4] __attribute__((aligned(16)));
   for (int k = 0; k < K; k++)
