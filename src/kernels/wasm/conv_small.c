@@ -50,6 +50,24 @@ static inline int window_inside(const ConvParams *p, int ih0, int iw0) {
 }
 
 /*
+ * For a window at (ih0, iw0) that touches the padding: the taps that read the input, as indices k into
+ * the (kh, kw, ci) order and offsets from the window's first element (ih0, iw0); returns how many.
+ */
+static int window_taps(const ConvParams *p, int ih0, int iw0, const int *offsets, int *taps, int *taken) {
+  const int C = p->inChannels;
+  int count = 0;
+  for (int kh = 0, k = 0; kh < p->kernelHeight; kh++) {
+    const int ih = ih0 + kh * p->dilationHeight;
+    for (int kw = 0; kw < p->kernelWidth; kw++, k += C) {
+      const int iw = iw0 + kw * p->dilationWidth;
+      if ((unsigned)ih >= (unsigned)p->inHeight || (unsigned)iw >= (unsigned)p->inWidth) continue;
+      for (int ci = 0; ci < C; ci++, count++) taps[count] = k + ci, taken[count] = offsets[k + ci];
+    }
+  }
+  return count;
+}
+
+/*
  * y[row, 0..CO) = sum over taps (kh, kw, ci) of x * w: lanes are output channels. Four rows run interleaved,
  * each with its own accumulator: one row alone is a chain of dependent multiply-adds (latency-bound).
  */
@@ -64,7 +82,7 @@ static int conv_short_forward(const float *x, const float *w, float *y, const Co
   float wpad[16 * 8 * 4] __attribute__((aligned(16)));
   for (int k = 0; k < K; k++)
     for (int j = 0; j < 4 * V; j++) wpad[k * 4 * V + j] = j < CO ? w[k * CO + j] : 0.0f;
-  int offsets[16];
+  int offsets[16], taps[16], taken[16];
   tap_offsets(p, offsets);
   const int H = p->inHeight, W = p->inWidth, OH = p->outHeight, OW = p->outWidth, OHW = OH * OW;
   int n = begin / OHW, oh = begin % OHW / OW, ow = begin % OW;
@@ -98,19 +116,12 @@ static int conv_short_forward(const float *x, const float *w, float *y, const Co
         for (int j = 0; j < V; j++) acc[j] = f32x4_madd(xs, wasm_v128_load(wk + 4 * j), acc[j]);
       }
     } else {
-      for (int kh = 0; kh < KH; kh++) {
-        const int ih = ih0 + kh * p->dilationHeight;
-        if ((unsigned)ih >= (unsigned)H) continue;
-        for (int kw = 0; kw < KW; kw++) {
-          const int iw = iw0 + kw * p->dilationWidth;
-          if ((unsigned)iw >= (unsigned)W) continue;
-          const float *xo = xn + (ih * W + iw) * C;
-          for (int ci = 0; ci < C; ci++) {
-            const v128_t xs = wasm_v128_load32_splat(xo + ci);
-            const float *wk = wpad + ((kh * KW + kw) * C + ci) * 4 * V;
-            for (int j = 0; j < V; j++) acc[j] = f32x4_madd(xs, wasm_v128_load(wk + 4 * j), acc[j]);
-          }
-        }
+      /* The window touches the padding: ih0 or iw0 may be negative, so the offset is summed before indexing. */
+      const int at = (ih0 * W + iw0) * C, count = window_taps(p, ih0, iw0, offsets, taps, taken);
+      for (int t = 0; t < count; t++) {
+        const v128_t xs = wasm_v128_load32_splat(xn + (at + taken[t]));
+        const float *wk = wpad + taps[t] * 4 * V;
+        for (int j = 0; j < V; j++) acc[j] = f32x4_madd(xs, wasm_v128_load(wk + 4 * j), acc[j]);
       }
     }
     float *yo = y + row * CO;
@@ -196,7 +207,7 @@ int conv_small_backprop_filter(const float *x, const float *dy, float *dw, const
   const int H = p->inHeight, W = p->inWidth, OH = p->outHeight, OW = p->outWidth, OHW = OH * OW;
   int n = begin / OHW, oh = begin % OHW / OW, ow = begin % OW;
   v128_t g[SMALL_TAPS / 16];
-  int offsets[SMALL_TAPS];
+  int offsets[SMALL_TAPS], taps[SMALL_TAPS], taken[SMALL_TAPS];
   tap_offsets(p, offsets);
   for (int row = begin; row < end; row++) {
     const float *dyr = dy + row * CO;
@@ -215,19 +226,11 @@ int conv_small_backprop_filter(const float *x, const float *dy, float *dw, const
         }
       }
     } else {
-      for (int kh = 0; kh < KH; kh++) {
-        const int ih = ih0 + kh * p->dilationHeight;
-        if ((unsigned)ih >= (unsigned)H) continue;
-        for (int kw = 0; kw < KW; kw++) {
-          const int iw = iw0 + kw * p->dilationWidth;
-          if ((unsigned)iw >= (unsigned)W) continue;
-          const float *xo = xn + (ih * W + iw) * C;
-          v128_t *a = acc + (kh * KW + kw) * C * V;
-          for (int ci = 0; ci < C; ci++, a += V) {
-            const v128_t xs = wasm_v128_load32_splat(xo + ci);
-            for (int j = 0; j < V; j++) a[j] = f32x4_madd(xs, g[j], a[j]);
-          }
-        }
+      const int at = (ih0 * W + iw0) * C, count = window_taps(p, ih0, iw0, offsets, taps, taken);
+      for (int t = 0; t < count; t++) {
+        const v128_t xs = wasm_v128_load32_splat(xn + (at + taken[t]));
+        v128_t *a = acc + taps[t] * V;
+        for (int j = 0; j < V; j++) a[j] = f32x4_madd(xs, g[j], a[j]);
       }
     }
     if (++ow == OW) {
