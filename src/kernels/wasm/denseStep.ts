@@ -8,7 +8,7 @@
 import type { DenseTrainStep } from '../../backend/backend.js';
 import { denseTrainStep as jsDenseTrainStep } from '../js/denseStep.js';
 import { oneThreadModule } from './small.js';
-import { kernelModule } from './module.js';
+import { kernelModule, tryLayout } from './module.js';
 
 const MAX_LAYERS = 8;
 /** DenseStepParams (dense_step.c): rows, layers, units[9], relu[8], 10 pointers, 5 floats. */
@@ -27,14 +27,9 @@ export function denseTrainStepOneThread(s: DenseTrainStep): number {
     outputs += rows * units[l + 1];
     widest = Math.max(widest, units[l + 1], units[l]);
   }
-  let at: number[];
-  try {
-    at = mod.layout([PARAMS_INTS, s.x.length, s.y.length, parameters, parameters, parameters, parameters, outputs,
-      rows * widest, rows * widest, 2 * widest]);
-  } catch (e) {
-    if (e instanceof RangeError) return jsDenseTrainStep(s);
-    throw e;
-  }
+  const at = tryLayout(mod, [PARAMS_INTS, s.x.length, s.y.length, parameters, parameters, parameters, parameters,
+    outputs, rows * widest, rows * widest, 2 * widest]);
+  if (at === null) return jsDenseTrainStep(s);
   const [paramsAt, xAt, yAt, weightsAt, mAt, vAt] = at;
   const f32 = mod.f32, i32 = mod.i32;
   f32.set(s.x, xAt >> 2);

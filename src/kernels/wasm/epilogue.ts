@@ -6,28 +6,17 @@
  */
 import type { EpilogueActivation } from '../../backend/backend.js';
 import { biasActivation as jsBiasActivation, biasActivationGrad as jsBiasActivationGrad } from '../js/epilogue.js';
-import { kernelModule } from './module.js';
+import { ACTIVATION_CODES, kernelModule, tryLayout } from './module.js';
 
-const ACTIVATION_CODES: Record<EpilogueActivation, number> = { linear: 0, relu: 1, sigmoid: 2, tanh: 3 };
 // Below this many elements the copies in and out cost about what the JS loop does (bench/NOTES.md entry 2).
 const SMALL = 1024;
-
-/** Byte offsets for regions of the given float counts, or null when wasm32 memory cannot hold them. */
-function layout(floatCounts: number[]): number[] | null {
-  try {
-    return kernelModule()!.layout(floatCounts);
-  } catch (e) {
-    if (e instanceof RangeError) return null;
-    throw e;
-  }
-}
 
 export function biasActivation(z: Float32Array, bias: Float32Array | null, activation: EpilogueActivation,
   out?: Float32Array): Float32Array {
   const n = z.length;
   const channels = bias?.length ?? 0;
   const m = kernelModule();
-  const at = m !== null && n >= SMALL ? layout([n, channels]) : null;
+  const at = m !== null && n >= SMALL ? tryLayout(m, [n, channels]) : null;
   if (m === null || at === null) return jsBiasActivation(z, bias, activation, out);
   const [zAt, biasAt] = at;
   m.f32.set(z, zAt >> 2);
@@ -45,7 +34,7 @@ export function biasActivationGrad(dy: Float32Array, y: Float32Array, activation
   const n = dy.length;
   const m = kernelModule();
   // dz overwrites the copy of dy; the double accumulators (2 floats each) sit past dbias, 8-byte aligned.
-  const at = m !== null && n >= SMALL ? layout([n, n, channels, 2 * channels]) : null;
+  const at = m !== null && n >= SMALL ? tryLayout(m, [n, n, channels, 2 * channels]) : null;
   if (m === null || at === null) return jsBiasActivationGrad(dy, y, activation, channels);
   const [dyAt, yAt, dbiasAt, accAt] = at;
   m.f32.set(dy, dyAt >> 2);

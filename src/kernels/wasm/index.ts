@@ -13,7 +13,7 @@ import type {
   Backend, BinaryOp, Conv2DParams, DenseTrainStep, Pool2DParams, ReduceOp, UnaryOp,
 } from '../../backend/backend.js';
 import { jsBackend } from '../js/index.js';
-import { kernelModule, type KernelModule, type KernelName } from './module.js';
+import { cut, kernelModule, threading, tryLayout, type KernelModule, type KernelName } from './module.js';
 import { oneThreadModule } from './small.js';
 import { simpleRnnBackward, simpleRnnForward } from './rnn.js';
 import { biasActivation, biasActivationGrad } from './epilogue.js';
@@ -25,19 +25,11 @@ export function wasmAvailable(): boolean {
 }
 
 /**
- * Floating-point operations (2·m·n·k) from which a kernel is split across two threads. Measured on
- * 2026-11-28, quiet 2-core machine (bench/NOTES.md entry 3), square GEMMs two threads vs one: 80³
- * (1.0 MFLOP) 1.09x, 96³ (1.8 MFLOP) 1.26x, 128³ (4.2 MFLOP) 1.66x, 1024³ 1.83x; below 80³ a product
- * has fewer than two 64-row chunks anyway. The threshold sits where the gain is clear of the noise.
- */
-let splitFlops = 2e6;
-
-/**
  * Starts the second thread now and resolves with whether it runs; sets the split threshold when given.
  * For tests and benchmarks: kernels start the thread themselves on their first large call.
  */
 export async function wasmThreads(options: { splitFlops?: number } = {}): Promise<boolean> {
-  if (options.splitFlops !== undefined) splitFlops = options.splitFlops;
+  if (options.splitFlops !== undefined) threading.splitFlops = options.splitFlops;
   return (await kernelModule()?.helper?.whenReady()) ?? false;
 }
 
@@ -91,18 +83,13 @@ const grainFor = (total: number, multiple: number, least: number) =>
 function run(kernel: KernelName, inputs: Float32Array[], outputSize: number, scratchSize: number,
   params: number[], flops: number, chunks: Chunks): Float32Array | null {
   const m = module();
-  const split = flops >= splitFlops && chunks.grain < chunks.total && m.helper !== null && m.helper.available();
+  const split = flops >= threading.splitFlops && chunks.grain < chunks.total && m.helper !== null && m.helper.available();
   const threads = split ? 2 : 1;
   const grain = split ? chunks.grain : chunks.total;
   const outputs = chunks.outputPerThread ? threads : 1;
-  let offsets: number[];
-  try {
-    offsets = m.layout([...Array<number>(threads).fill(PARAMS_INTS), 1, ...inputs.map((x) => x.length),
-      ...Array<number>(outputs).fill(outputSize), ...Array<number>(threads).fill(scratchSize)]);
-  } catch (e) {
-    if (e instanceof RangeError) return null;
-    throw e;
-  }
+  const offsets = tryLayout(m, [...Array<number>(threads).fill(PARAMS_INTS), 1, ...inputs.map((x) => x.length),
+    ...Array<number>(outputs).fill(outputSize), ...Array<number>(threads).fill(scratchSize)]);
+  if (offsets === null) return null;
   const [paramsAt, [counterAt], inputsAt, outputAt, scratchAt] = cut(offsets, [threads, 1, inputs.length, outputs, threads]);
   inputs.forEach((x, i) => m.f32.set(x, inputsAt[i] >> 2));
   m.i32[counterAt >> 2] = 0;
@@ -125,12 +112,6 @@ function run(kernel: KernelName, inputs: Float32Array[], outputSize: number, scr
   return y;
 }
 
-/** Splits `xs` into consecutive groups of the given sizes. */
-function cut(xs: number[], sizes: number[]): number[][] {
-  let at = 0;
-  return sizes.map((n) => xs.slice(at, (at += n)));
-}
-
 /*
  * Chunks mirror kernels.c `matmul`: when the batch stacks into one GEMM (shared B with row-major A, or
  * batch 1) they are rows of C, at least 64 (each chunk re-packs B), or columns when C has too few rows
@@ -138,7 +119,7 @@ function cut(xs: number[], sizes: number[]): number[][] {
  */
 function matmul(a: Float32Array, b: Float32Array, batch: number, m: number, k: number, n: number,
   transposeA: boolean, transposeB: boolean, bBatch: number, out?: Float32Array): Float32Array {
-  if (2 * batch * m * k * n < splitFlops) {
+  if (2 * batch * m * k * n < threading.splitFlops) {
     const y = matmulOneThread(a, b, batch, m, k, n, transposeA, transposeB, bBatch, out);
     if (y !== null) return y;
   }
@@ -171,13 +152,8 @@ function matmulOneThread(a: Float32Array, b: Float32Array, batch: number, m: num
   oneThreadRegions[2] = a.length;
   oneThreadRegions[3] = b.length;
   oneThreadRegions[4] = size;
-  let at: number[];
-  try {
-    at = mod.layout(oneThreadRegions);
-  } catch (e) {
-    if (e instanceof RangeError) return null;
-    throw e;
-  }
+  const at = tryLayout(mod, oneThreadRegions);
+  if (at === null) return null;
   const [paramsAt, counterAt, aAt, bAt, yAt] = at;
   const f32 = mod.f32, i32 = mod.i32;
   f32.set(a, aAt >> 2);
@@ -248,13 +224,8 @@ const SAME_SHAPE_MIN = 1024;
 function runSingle(inputs: Float32Array[], outputSize: number, scratch: number,
   call: (m: KernelModule, inputsAt: number[], outputAt: number, scratchAt: number) => void): Float32Array | null {
   const m = module();
-  let at: number[];
-  try {
-    at = m.layout([...inputs.map((x) => x.length), outputSize, scratch]);
-  } catch (e) {
-    if (e instanceof RangeError) return null;
-    throw e;
-  }
+  const at = tryLayout(m, [...inputs.map((x) => x.length), outputSize, scratch]);
+  if (at === null) return null;
   inputs.forEach((x, i) => m.f32.set(x, at[i] >> 2));
   const outputAt = at[inputs.length];
   call(m, at.slice(0, inputs.length), outputAt, at[inputs.length + 1]);
@@ -336,7 +307,7 @@ function maxPool2dBackprop(dy: Float32Array, x: Float32Array, p: Pool2DParams): 
 function denseTrainStep(s: DenseTrainStep): number | null {
   let largest = 0;
   for (let l = 0; l + 1 < s.units.length; l++) largest = Math.max(largest, 2 * s.rows * s.units[l] * s.units[l + 1]);
-  if (largest >= splitFlops && module().helper !== null) return null;
+  if (largest >= threading.splitFlops && module().helper !== null) return null;
   return denseTrainStepOneThread(s);
 }
 

@@ -228,6 +228,34 @@ export class KernelModule {
 const align = (bytes: number) => (bytes + 15) & ~15;
 
 /**
+ * Floating-point operations (2·m·n·k) from which a kernel is split across two threads. Measured on
+ * 2026-11-28, quiet 2-core machine (bench/NOTES.md entry 3), square GEMMs two threads vs one: 80³
+ * (1.0 MFLOP) 1.09x, 96³ (1.8 MFLOP) 1.26x, 128³ (4.2 MFLOP) 1.66x, 1024³ 1.83x; below 80³ a product
+ * has fewer than two 64-row chunks anyway. The threshold sits where the gain is clear of the noise.
+ * One value for every kernel family; `wasmThreads({ splitFlops })` changes it for tests and benchmarks.
+ */
+export const threading = { splitFlops: 2e6 };
+
+/** The activation codes of activations.h, shared by the epilogue and RNN kernels. */
+export const ACTIVATION_CODES = { linear: 0, relu: 1, sigmoid: 2, tanh: 3 } as const;
+
+/** `module.layout(floatCounts)`, or null when wasm32 memory cannot hold the regions (the caller runs the JS kernel). */
+export function tryLayout(module: { layout(floatCounts: number[]): number[] }, floatCounts: number[]): number[] | null {
+  try {
+    return module.layout(floatCounts);
+  } catch (e) {
+    if (e instanceof RangeError) return null;
+    throw e;
+  }
+}
+
+/** Splits `xs` into consecutive groups of the given sizes. */
+export function cut(xs: number[], sizes: number[]): number[][] {
+  let at = 0;
+  return sizes.map((n) => xs.slice(at, (at += n)));
+}
+
+/**
  * Byte offsets of regions of the given float counts laid out from `base`, each 16-byte aligned; grows
  * `memory` to hold them (RangeError when wasm32 memory cannot). The caller refreshes its views.
  */

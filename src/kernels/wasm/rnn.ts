@@ -5,40 +5,19 @@
  * Large calls run on both threads (module.ts's worker), in chunks of batch rows; when wasm32 memory
  * cannot hold the call, the JS reference runs.
  */
-import type { RecurrentActivation, SimpleRnnGradients, SimpleRnnParams } from '../../backend/backend.js';
+import type { SimpleRnnGradients, SimpleRnnParams } from '../../backend/backend.js';
 import { simpleRnnBackward as jsSimpleRnnBackward, simpleRnnForward as jsSimpleRnnForward } from '../js/rnn.js';
-import { kernelModule, type KernelModule } from './module.js';
+import { ACTIVATION_CODES, cut, kernelModule, threading, tryLayout, type KernelModule } from './module.js';
 
-const ACTIVATION_CODES: Record<RecurrentActivation, number> = { linear: 0, relu: 1, sigmoid: 2, tanh: 3 };
 const PARAMS_INTS = 12;
 const POINTERS = 16;
-/**
- * Work (2 x multiply-adds) from which a call runs on both threads, as index.ts's `splitFlops` (NOTES
- * entry 3); W4's layers are 10-40x above it. Chunks: two halves of the batch (whole 4-row groups); more chunks repack U per chunk and step.
- */
-const SPLIT_FLOPS = 2e6;
+/** Chunks: two halves of the batch (whole 4-row groups); more chunks repack U per chunk and step. */
 const CHUNKS = 2;
-
-/** Byte offsets for regions of the given float counts, or null when wasm32 memory cannot hold them. */
-function layout(m: KernelModule, floatCounts: number[]): number[] | null {
-  try {
-    return m.layout(floatCounts);
-  } catch (e) {
-    if (e instanceof RangeError) return null;
-    throw e;
-  }
-}
-
-/** Splits `xs` into consecutive groups of the given sizes. */
-function cut(xs: number[], sizes: number[]): number[][] {
-  let at = 0;
-  return sizes.map((n) => xs.slice(at, (at += n)));
-}
 
 /** How many threads run a call of `flops`, and the batch rows per chunk. */
 function plan(m: KernelModule, batch: number, flops: number): { threads: number; grain: number } {
   const grain = Math.max(4, Math.ceil(batch / CHUNKS / 4) * 4);
-  const split = flops >= SPLIT_FLOPS && grain < batch && m.helper !== null && m.helper.available();
+  const split = flops >= threading.splitFlops && grain < batch && m.helper !== null && m.helper.available();
   return split ? { threads: 2, grain } : { threads: 1, grain: batch };
 }
 
@@ -62,7 +41,7 @@ export function simpleRnnForward(inputs: Float32Array, kernel: Float32Array, rec
   const m = kernelModule();
   const n = p.batch * p.timesteps * p.units;
   const { threads, grain } = m ? plan(m, p.batch, 2 * n * (p.features + p.units)) : { threads: 1, grain: p.batch };
-  const at = m && layout(m, [...Array<number>(threads).fill(PARAMS_INTS), ...Array<number>(threads).fill(POINTERS), 1,
+  const at = m && tryLayout(m, [...Array<number>(threads).fill(PARAMS_INTS), ...Array<number>(threads).fill(POINTERS), 1,
     inputs.length, kernel.length, p.units, recurrentKernel.length, initialState.length, n, n]);
   if (!m || !at) return jsSimpleRnnForward(inputs, kernel, recurrentKernel, bias, initialState, p);
   const [paramsAt, pointersAt, [counterAt, xAt, wAt, biasAt, uAt, h0At, hAt, zAt]] = cut(at, [threads, threads, 8]);
@@ -86,7 +65,7 @@ export function simpleRnnBackward(dOutputs: Float32Array, outputs: Float32Array,
   const { threads, grain } = m ? plan(m, p.batch, 4 * n * (p.features + p.units)) : { threads: 1, grain: p.batch };
   // Each thread's own sums: dW, dU, db and db's double accumulators (2 floats each; regions are 16-byte aligned).
   const own = [w, u, p.units, 2 * p.units];
-  const at = m && layout(m, [...Array<number>(threads).fill(PARAMS_INTS), ...Array<number>(threads).fill(POINTERS), 1,
+  const at = m && tryLayout(m, [...Array<number>(threads).fill(PARAMS_INTS), ...Array<number>(threads).fill(POINTERS), 1,
     n, n, x, w, u, h0, x, h0, n, ...Array<number[]>(threads).fill(own).flat()]);
   if (!m || !at) return jsSimpleRnnBackward(dOutputs, outputs, inputs, kernel, recurrentKernel, initialState, p);
   const [paramsAt, pointersAt, [counterAt, dhAt, hAt, xAt, wAt, uAt, h0At, dxAt, dh0At, dzAt], sums] =
