@@ -14,9 +14,10 @@ import { Layer, type InputSpec, type Kwargs, type LayerArgs, type Shape } from '
 import { applyBiasActivation } from '../epilogue.js';
 import { convInputFix } from './convHints.js';
 import {
-  ConfigReader, checkFilters, checkStridesWithDilation, checkUnsupportedNull, normalizeDataFormat, normalizePadding,
+  checkFilters, checkStridesWithDilation, checkUnsupportedNull, normalizeDataFormat, normalizePadding,
   normalizeTuple, type DataFormat,
 } from './convArgs.js';
+import { filtersAndKernelSize } from './convCommon.js';
 import { checkDepthMultiplier, depthwiseOutputShape } from './depthwiseConv2d.js';
 import { depthwiseConv1d, depthwiseConv2d } from './depthwiseConvOp.js';
 
@@ -152,12 +153,7 @@ export abstract class BaseSeparableConv extends Layer {
 /** Reads a Keras SeparableConv config into constructor arguments. */
 export function separableConvArgsFromConfig(className: string, config: Record<string, unknown>):
   { filters: number; kernelSize: number | number[]; args: BaseSeparableConvArgs } {
-  const c = new ConfigReader(className, config);
-  const filters = c.number('filters');
-  const kernelSize = c.intOrInts('kernel_size');
-  if (filters === undefined || kernelSize === undefined) {
-    throw new ValueError(`${className}.fromConfig: the config needs \`filters\` and \`kernel_size\`. Received keys: ${Object.keys(c.config).join(', ')}.`);
-  }
+  const { c, filters, kernelSize } = filtersAndKernelSize(className, config);
   const args: BaseSeparableConvArgs = {
     ...c.layerArgs(),
     depthMultiplier: c.number('depth_multiplier'),

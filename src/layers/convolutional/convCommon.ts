@@ -174,15 +174,22 @@ export abstract class ConvCommon extends Layer {
   }
 }
 
-/** Reads the shared keys of a Keras conv config; `filters` and `kernel_size` are required. */
-export function commonConvArgsFromConfig(className: string, config: Record<string, unknown>):
-  { c: ConfigReader; filters: number; kernelSize: number | number[]; args: ConvCommonArgs } {
+/** A conv config's reader with its required `filters` and `kernel_size` (regular and separable convs). */
+export function filtersAndKernelSize(className: string, config: Record<string, unknown>):
+  { c: ConfigReader; filters: number; kernelSize: number | number[] } {
   const c = new ConfigReader(className, config);
   const filters = c.number('filters');
   const kernelSize = c.intOrInts('kernel_size');
   if (filters === undefined || kernelSize === undefined) {
     throw new ValueError(`${className}.fromConfig: the config needs \`filters\` and \`kernel_size\`. Received keys: ${Object.keys(c.config).join(', ')}.`);
   }
+  return { c, filters, kernelSize };
+}
+
+/** Reads the shared keys of a Keras conv config; `filters` and `kernel_size` are required. */
+export function commonConvArgsFromConfig(className: string, config: Record<string, unknown>):
+  { c: ConfigReader; filters: number; kernelSize: number | number[]; args: ConvCommonArgs } {
+  const { c, filters, kernelSize } = filtersAndKernelSize(className, config);
   const args: ConvCommonArgs = {
     ...c.layerArgs(),
     strides: c.intOrInts('strides'),
