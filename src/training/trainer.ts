@@ -12,8 +12,8 @@ import { getMetric, Mean, type Metric } from '../metrics/index.js';
 import { Tensor, type Variable } from '../tensor/tensor.js';
 import { CallbackList, History, ProgbarLogger, type CallbackLike, type Logs } from './callbacks.js';
 import {
-  BatchReader, checkData, classWeightToSampleWeight, gatherRows, isBatchSource, splitForValidation, toSampleWeight,
-  toTensorList, type BatchSource, type DataLike, type TensorBatch,
+  BatchReader, batchShape, checkData, classWeightToSampleWeight, gatherRows, isBatchSource, RowBatch, splitForValidation,
+  toSampleWeight, toTensorList, type BatchSource, type DataLike, type TensorBatch,
 } from './data.js';
 import type { TensorLike } from '../ops/convert.js';
 import { DenseChainPlan, isPlannable, type DenseLink } from './plan/denseChain.js';
@@ -203,11 +203,11 @@ export class Trainer {
   }
 
   /** Sample weights for a batch: the given ones, or those from `classWeight` (Keras refuses both at once). */
-  private sampleWeightFor(ys: Tensor[], sampleWeight: Tensor | null, classWeight: Record<number, number> | undefined): Tensor | null {
+  private sampleWeightFor(batch: { ys: Tensor[] }, sampleWeight: Tensor | null, classWeight: Record<number, number> | undefined): Tensor | null {
     if (!classWeight) return sampleWeight;
     if (sampleWeight) throw new ValueError('You cannot use `classWeight` and `sampleWeight` at the same time.');
     if (this.outputs.length > 1) throw new ValueError('`classWeight` is only supported for models with a single output.');
-    return classWeightToSampleWeight(ys[0], classWeight);
+    return classWeightToSampleWeight(batch.ys[0], classWeight);
   }
 
   /**
@@ -229,33 +229,44 @@ export class Trainer {
 
   /** Whether a plan runs this batch: no sample weights, inputs (rows, inputDim), targets the loss's size. */
   private fitsPlan(plan: DenseChainPlan, batch: TensorBatch): boolean {
-    const x = batch.xs[0];
-    if (batch.sampleWeight || batch.xs.length !== 1 || x.rank !== 2 || x.shape[1] !== plan.inputDim || x.shape[0] === 0) return false;
-    const y = batch.ys[0];
+    const x = batchShape(batch, 'xs', 0)!;
+    const inputs = batch instanceof RowBatch ? batch.sources.xs.length : batch.xs.length;
+    if (batch.sampleWeight || inputs !== 1 || x.length !== 2 || x[1] !== plan.inputDim || x[0] === 0) return false;
+    const y = batchShape(batch, 'ys', 0);
     if (y === undefined) return true;
     const perRow = this.outputs[0].planned === 'sparse_categorical_crossentropy' ? 1 : plan.outputDim;
-    return y.rank >= 1 && y.shape[0] === x.shape[0] && y.size === x.shape[0] * perRow;
+    return y.length >= 1 && y[0] === x[0] && y.reduce((p, d) => p * d, 1) === x[0] * perRow;
   }
 
   /** Tracks a planned batch as `track` does a generic one: the loss (float32, as the tape's), then metrics. */
-  private trackPlanned(trackers: Trackers, part: number, output: Float32Array, batch: TensorBatch, plan: DenseChainPlan): void {
+  private trackPlanned(trackers: Trackers, part: number, output: Float32Array, yTrue: Tensor, plan: DenseChainPlan): void {
     const o = this.outputs[0];
-    const rows = batch.xs[0].shape[0];
+    const rows = yTrue.shape[0];
     trackers.loss.updateState(Math.fround(part * o.weight), rows);
     trackers.parts[0].updateState(part, rows);
     if (o.metrics.length === 0) return;
     const preds = new Tensor(output, [rows, plan.outputDim]);
-    for (const m of o.metrics) m.updateState(batch.ys[0], preds);
+    for (const m of o.metrics) m.updateState(yTrue, preds);
+  }
+
+  /** A planned batch's inputs and targets as flat arrays: a RowBatch's rows gathered into the plan's buffers. */
+  private plannedArrays(plan: DenseChainPlan, batch: TensorBatch): { x: Float32Array; y: Tensor; rows: number } {
+    if (!(batch instanceof RowBatch)) return { x: batch.xs[0].values, y: batch.ys[0], rows: batch.xs[0].shape[0] };
+    const { sources, order, start, end } = batch;
+    const [xSource, ySource] = [sources.xs[0], sources.ys[0]];
+    const x = plan.gather(0, xSource.values, xSource.size / xSource.shape[0], order, start, end);
+    const y = plan.gather(1, ySource.values, ySource.size / ySource.shape[0], order, start, end);
+    return { x, y: new Tensor(y, [end - start, ...ySource.shape.slice(1)]), rows: end - start };
   }
 
   /** One optimizer step on a batch; constraints are applied after the update, as Keras's optimizer does. */
   private trainStep(batch: TensorBatch, trackers: Trackers, plan: DenseChainPlan | null = null): void {
     if (plan && this.fitsPlan(plan, batch)) {
       const o = this.outputs[0];
-      const { loss, output } = plan.trainStep(batch.xs[0].values, batch.ys[0].values, batch.xs[0].shape[0], o.planned!,
-        o.weight, this.optimizer!);
+      const { x, y, rows } = this.plannedArrays(plan, batch);
+      const { loss, output } = plan.trainStep(x, y.values, rows, o.planned!, o.weight, this.optimizer!);
       this.model.applyConstraints?.();
-      this.trackPlanned(trackers, loss, output, batch, plan);
+      this.trackPlanned(trackers, loss, output, y, plan);
       return;
     }
     const weights = this.model.trainableWeights;
@@ -330,9 +341,10 @@ export class Trainer {
       let step = 0;
       for await (const batch of data.epoch()) {
         await callbacks.call('onTrainBatchBegin', step, {});
-        const sampleWeight = this.sampleWeightFor(batch.ys, batch.sampleWeight, args.classWeight);
+        const sampleWeight = this.sampleWeightFor(batch, batch.sampleWeight, args.classWeight);
         if (plan === undefined) plan = this.planFor(args.planned, true);
-        this.trainStep({ ...batch, sampleWeight }, trackers, plan);
+        // The batch itself when its weights stand (a RowBatch's rows are gathered only if the generic path runs).
+        this.trainStep(sampleWeight === batch.sampleWeight ? batch : { xs: batch.xs, ys: batch.ys, sampleWeight }, trackers, plan);
         await callbacks.call('onTrainBatchEnd', step, this.logs(trackers));
         step++;
         if (this.model.stopTraining) break;
@@ -374,7 +386,7 @@ export class Trainer {
     this.model.ensureBuilt(xs.map((t) => [null, ...t.shape.slice(1)]));
     this.checkTargets(ys);
     let sw = args.sampleWeight === undefined ? null : toSampleWeight(args.sampleWeight, n0);
-    this.sampleWeightFor(ys, sw, args.classWeight);
+    this.sampleWeightFor({ ys }, sw, args.classWeight);
     let heldOut: TensorBatch | null = null;
     if (args.validationSplit && !args.validationData) {
       const all = [...xs, ...ys, ...(sw ? [sw] : [])];
@@ -401,14 +413,8 @@ export class Trainer {
             const t = order[i]; order[i] = order[j]; order[j] = t;
           }
         }
-        for (let start = 0; start < n; start += batchSize) {
-          const end = Math.min(n, start + batchSize);
-          yield {
-            xs: xs.map((t) => gatherRows(t, order, start, end)),
-            ys: ys.map((t) => gatherRows(t, order, start, end)),
-            sampleWeight: sw ? gatherRows(sw, order, start, end) : null,
-          };
-        }
+        const sources = { xs, ys, sampleWeight: sw };
+        for (let start = 0; start < n; start += batchSize) yield new RowBatch(sources, order, start, Math.min(n, start + batchSize));
       },
     };
   }
@@ -485,10 +491,10 @@ export class Trainer {
   /** Loss and metrics of one batch, without updating weights. */
   private testStep(batch: TensorBatch, trackers: Trackers, plan: DenseChainPlan | null = null): void {
     if (plan && this.fitsPlan(plan, batch)) {
-      const rows = batch.xs[0].shape[0];
-      const output = plan.forward(batch.xs[0].values, rows);
-      const part = lossAndGradient(this.outputs[0].planned!, batch.ys[0].values, output, rows, plan.outputDim, 1, null);
-      this.trackPlanned(trackers, part, output, batch, plan);
+      const { x, y, rows } = this.plannedArrays(plan, batch);
+      const output = plan.forward(x, rows);
+      const part = lossAndGradient(this.outputs[0].planned!, y.values, output, rows, plan.outputDim, 1, null);
+      this.trackPlanned(trackers, part, output, y, plan);
       return;
     }
     noGrad(() => {
@@ -583,7 +589,7 @@ export class Trainer {
     if (!this.optimizer) throw new ValueError('You must call compile() before trainOnBatch().');
     const batch = this.batchTensors(x, y, args.sampleWeight);
     const trackers = this.makeTrackers();
-    this.trainStep({ ...batch, sampleWeight: this.sampleWeightFor(batch.ys, batch.sampleWeight, args.classWeight) }, trackers);
+    this.trainStep({ ...batch, sampleWeight: this.sampleWeightFor(batch, batch.sampleWeight, args.classWeight) }, trackers);
     return flattenLogs(this.logs(trackers));
   }
 

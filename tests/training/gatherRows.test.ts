@@ -6,7 +6,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Tensor } from '../../src/tensor/tensor.js';
-import { gatherRows } from '../../src/training/data.js';
+import { batchShape, gatherRows, RowBatch } from '../../src/training/data.js';
+import { DenseChainPlan } from '../../src/training/plan/denseChain.js';
+import { Variable } from '../../src/tensor/tensor.js';
 
 function numbered(samples: number, shape: number[]): Tensor {
   const row = shape.reduce((p, d) => p * d, 1);
@@ -32,5 +34,30 @@ describe('gatherRows', () => {
     assert.deepEqual([...batch.values], [2, 3, 4].flatMap((s) => [0, 1, 2, 3].map((c) => s * 1000 + c)));
     batch.values[0] = -1;
     assert.equal(t.values[8], 2000);
+  });
+});
+
+describe('RowBatch', () => {
+  const order = Int32Array.from([4, 1, 3, 0, 2]);
+  const x = numbered(5, [3]);
+  const y = numbered(5, [2]);
+
+  it('gathers rows order[start..end) on access, and gives shapes without gathering', () => {
+    const batch = new RowBatch({ xs: [x], ys: [y], sampleWeight: null }, order, 1, 4);
+    assert.deepEqual(batchShape(batch, 'xs', 0), [3, 3]);
+    assert.deepEqual(batchShape(batch, 'ys', 0), [3, 2]);
+    assert.equal(batchShape(batch, 'ys', 1), undefined);
+    assert.equal(batch.sampleWeight, null);
+    assert.deepEqual([...batch.ys[0].values], [1000, 1001, 3000, 3001, 0, 1]);
+    assert.deepEqual([...batch.xs[0].values], [1000, 1001, 1002, 3000, 3001, 3002, 0, 1, 2]);
+    assert.equal(batch.xs[0], batch.xs[0], 'gathered once');
+  });
+
+  it("gathers into a plan's buffers the same rows gatherRows does", () => {
+    const plan = new DenseChainPlan([{ kernel: new Variable(new Tensor(new Float32Array(6), [3, 2])), bias: null, activation: 'linear' }]);
+    const viaPlan = [...plan.gather(0, x.values, 3, order, 2, 5)];
+    assert.deepEqual(viaPlan, [...gatherRows(x, order, 2, 5).values]);
+    // A shorter (last) batch reuses the buffer: a view of its first rows.
+    assert.deepEqual([...plan.gather(0, x.values, 3, order, 0, 1)], [4000, 4001, 4002]);
   });
 });

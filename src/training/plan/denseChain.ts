@@ -47,6 +47,8 @@ export class DenseChainPlan {
   /** Buffers for each layer's output and for d loss / d input of each layer after the first. */
   private readonly outputs: Float32Array[];
   private readonly inputGradients: Float32Array[];
+  /** A batch's inputs and targets gathered from shuffled rows (gather), grown to the largest batch seen. */
+  private readonly gathered = [new Float32Array(0), new Float32Array(0)];
   /** d loss / d output, grown to the largest batch seen. */
   private outputGradient = new Float32Array(0);
   private readonly kernelGradients: Float32Array[];
@@ -86,6 +88,18 @@ export class DenseChainPlan {
       weights: [], momentum: [], velocity: [], perElement: 0, alpha: 0, beta1: 0, beta2: 0, epsilon: 0,
       output: new Float32Array(0),
     };
+  }
+
+  /**
+   * Rows order[start..end) of `values` (rows of `width` floats) into gather buffer `slot` (0: inputs,
+   * 1: targets), grown to the largest batch seen: a view valid until the next gather into that slot.
+   */
+  gather(slot: 0 | 1, values: Float32Array, width: number, order: Int32Array, start: number, end: number): Float32Array {
+    const out = rowsOf(this.gathered, slot, (end - start) * width);
+    for (let i = start, o = 0; i < end; i++) {
+      for (let from = order[i] * width, to = from + width; from < to; from++, o++) out[o] = values[from];
+    }
+    return out;
   }
 
   /** Whether this plan was made for `links` (the same variables and activations). */
