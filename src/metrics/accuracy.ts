@@ -19,7 +19,12 @@ export class BinaryAccuracy extends MeanMetricWrapper {
 
   protected override compute(yTrue: Tensor, yPred: Tensor): MetricValues {
     const th = this.threshold;
-    return elementwiseMean(this.name, yTrue, yPred, (t, p) => (t === (p > th ? 1 : 0) ? 1 : 0));
+    return elementwiseMean(this.name, yTrue, yPred, (a, b, last, out) => {
+      for (let r = 0, i = 0, s = 0; r < out.length; r++, s = 0) {
+        for (const end = i + last; i < end; i++) s += a[i] === (b[i] > th ? 1 : 0) ? 1 : 0;
+        out[r] = s / last;
+      }
+    });
   }
 }
 
