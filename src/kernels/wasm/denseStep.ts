@@ -7,7 +7,7 @@
  */
 import type { DenseTrainStep } from '../../backend/backend.js';
 import { denseTrainStep as jsDenseTrainStep } from '../js/denseStep.js';
-import { oneThreadModule } from './small.js';
+import { oneThreadModule, type OneThreadModule } from './small.js';
 import { kernelModule, tryLayout } from './module.js';
 
 const MAX_LAYERS = 8;
@@ -15,10 +15,13 @@ const MAX_LAYERS = 8;
 const PARAMS_INTS = 2 + (MAX_LAYERS + 1) + MAX_LAYERS + 10 + 5;
 const POINTERS = 2 + (MAX_LAYERS + 1) + MAX_LAYERS;
 
-/** The whole step on the plain-memory module; the JS reference where wasm32 memory cannot hold it. */
-export function denseTrainStepOneThread(s: DenseTrainStep): number {
+/**
+ * The whole step on the plain-memory module (or `on`: another build, for bench/ab-dense-step.ts); the JS
+ * reference where wasm32 memory cannot hold it.
+ */
+export function denseTrainStepOneThread(s: DenseTrainStep, on?: OneThreadModule): number {
   const layers = s.units.length - 1;
-  const mod = layers <= MAX_LAYERS ? oneThreadModule() ?? kernelModule() : null;
+  const mod = layers <= MAX_LAYERS ? on ?? oneThreadModule() ?? kernelModule() : null;
   if (mod === null) return jsDenseTrainStep(s);
   const { rows, units } = s;
   let parameters = 0, outputs = 0, widest = 0;

@@ -21,17 +21,16 @@ export interface OneThreadModule {
 
 const align = (bytes: number) => (bytes + 15) & ~15;
 
-/** The single-thread build on its own memory; every call lays out its regions from the heap base. */
-class PlainModule implements OneThreadModule {
+/** A single-thread build on its own memory; every call lays out its regions from the heap base. */
+export class PlainModule implements OneThreadModule {
   readonly exports: KernelExports;
   private readonly memory: WebAssembly.Memory;
   private readonly heapBase: number;
   f32: Float32Array;
   i32: Int32Array;
 
-  /** `relaxed`: the relaxed-SIMD build, so small products round as the main module's GEMM does. */
-  constructor(relaxed: boolean) {
-    const bytes = Uint8Array.from(atob(relaxed ? relaxedWasmBase64 : wasmBase64), (c) => c.charCodeAt(0));
+  /** `bytes`: a single-thread build (benchmarks pass others; oneThreadModule uses binary.ts's). */
+  constructor(bytes: Uint8Array<ArrayBuffer>) {
     this.exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as unknown as KernelExports;
     this.memory = this.exports.memory as WebAssembly.Memory;
     this.heapBase = align(Number(this.exports.__heap_base.value));
@@ -62,7 +61,8 @@ export function oneThreadModule(): OneThreadModule | null {
   plain = main;
   if (main !== null && main.helper !== null) {
     try {
-      plain = new PlainModule(main.relaxed);
+      // The relaxed-SIMD build when the main module is one, so small products round as its GEMM does.
+      plain = new PlainModule(Uint8Array.from(atob(main.relaxed ? relaxedWasmBase64 : wasmBase64), (c) => c.charCodeAt(0)));
     } catch {
       // Keep the shared module: slower copies, same results.
     }
