@@ -170,6 +170,18 @@ describe('planned Dense-chain steps', () => {
     assertRelativeClose(ep, eg, 'evaluate');
   });
 
+  it('evaluate over several forward chunks (2,500 rows) gives what batch-by-batch evaluation gives', () => {
+    setSeed(11);
+    const x = randomUniform([2500, 30]);
+    const y = randomUniform([2500, 30]);
+    const build = () => new Sequential([new layers.Dense(100, { activation: 'relu', inputShape: [30] }), new layers.Dense(30)]);
+    const { planned, generic } = twins(build, () => ({ optimizer: 'adam', loss: 'mse', metrics: ['mae'] }));
+    // Batch 48: chunks of 1,008 rows, the last batch of the last chunk short (2,500 = 52 x 48 + 4).
+    const ep = planned.evaluate(x, y, { batchSize: 48 }) as number[];
+    const eg = generic.evaluate(x, y, { batchSize: 48, planned: false }) as number[];
+    assertRelativeClose(ep, eg, 'evaluate', 1e-6);
+  });
+
   it('predict of a linear-relu chain is bit-identical (same kernels, same order)', () => {
     setSeed(7);
     const x = randomUniform([40, 30]);
