@@ -77,6 +77,10 @@ export class CallbackList {
   constructor(readonly callbacks: CallbackLike[]) {}
   setModel(model: unknown): void { for (const c of this.callbacks) c.setModel?.(model); }
   setParams(params: Record<string, unknown>): void { for (const c of this.callbacks) c.setParams?.(params); }
+  /** Whether any callback defines `hook` (fit skips building a batch's logs that nobody reads). */
+  has(hook: keyof CallbackLike): boolean {
+    return this.callbacks.some((c) => typeof c[hook] === 'function');
+  }
   async call<K extends keyof CallbackLike>(hook: K, ...args: unknown[]): Promise<void> {
     for (const c of this.callbacks) {
       const fn = c[hook] as ((...a: unknown[]) => void | Promise<void>) | undefined;

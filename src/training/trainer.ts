@@ -337,18 +337,21 @@ export class Trainer {
 
     // Resolved at the first batch: a Sequential given no input shape builds from it.
     let plan: DenseChainPlan | null | undefined;
+    // Per-batch hooks nobody defines cost nothing (no logs built, no await).
+    const batchBegin = callbacks.has('onTrainBatchBegin');
+    const batchEnd = callbacks.has('onTrainBatchEnd');
     await callbacks.call('onTrainBegin', {});
     for (let epoch = args.initialEpoch ?? 0; epoch < epochs; epoch++) {
       await callbacks.call('onEpochBegin', epoch, {});
       const trackers = this.makeTrackers();
       let step = 0;
       for await (const batch of data.epoch()) {
-        await callbacks.call('onTrainBatchBegin', step, {});
+        if (batchBegin) await callbacks.call('onTrainBatchBegin', step, {});
         const sampleWeight = this.sampleWeightFor(batch, batch.sampleWeight, args.classWeight);
         if (plan === undefined) plan = this.planFor(args.planned, true);
         // The batch itself when its weights stand (a RowBatch's rows are gathered only if the generic path runs).
         this.trainStep(sampleWeight === batch.sampleWeight ? batch : { xs: batch.xs, ys: batch.ys, sampleWeight }, trackers, plan);
-        await callbacks.call('onTrainBatchEnd', step, this.logs(trackers));
+        if (batchEnd) await callbacks.call('onTrainBatchEnd', step, this.logs(trackers));
         step++;
         if (this.model.stopTraining) break;
       }
