@@ -93,6 +93,10 @@ describe('conv2d conformance (forward, backprop input, backprop filter)', () => 
     ['narrow path, 3 output channels and 2 input channels (partial lanes), stride (1, 3)', convParams(3, 7, 10, 2, 3, [2, 4], [1, 3], [1, 1], [1, 0, 0, 2])],
     ['narrow input-gradient path: 4 input channels, 9 output channels', convParams(2, 6, 6, 4, 9, [3, 3], [2, 1], [1, 1], [1, 1, 1, 1])],
     ['kernel larger than the padded input along one axis is clipped by padding', convParams(1, 3, 5, 2, 3, [3, 4], [1, 2], [1, 1], [2, 2, 1, 1])],
+    // Short patches (K <= 16) with 5-32 filters: the filter gradient's register tiles over blocks of 128 rows.
+    ['short patch, 32 filters, stride 2, same padding, batch 3 (border windows inside a block)', convParams(3, 15, 13, 1, 32, [3, 3], [2, 2], [1, 1], [1, 1, 1, 1])],
+    ['short patch, 5 filters (one lane in the last vector), dilation 2, padding', convParams(2, 12, 11, 2, 5, [2, 3], [1, 1], [2, 2], [2, 1, 2, 0])],
+    ['short patch, 16 taps, 22 filters, stride (1, 2), padding', convParams(3, 9, 10, 4, 22, [2, 2], [1, 2], [1, 1], [0, 1, 1, 0])],
   ];
   for (let i = 0; i < 8; i++) {
     const kernel: [number, number] = [randInt(1, 4), randInt(1, 4)];

@@ -70,6 +70,8 @@ describe('wasm kernels on two threads agree with the JS backend', { skip: !wasmA
     ['stride 2, padding 1, several im2col chunks per thread', convParams(4, 33, 48, 40, 3, 2, 1), 3],
     ['pointwise 1x1, batch 1 (rows split in every kernel)', convParams(1, 40, 96, 80, 1, 1, 0), 3],
     ['batch 1 3x3: the input gradient stays on one thread (col2im overlaps rows)', convParams(1, 40, 32, 64, 3, 1, 1), 2],
+    ['short patch, 13 filters (one lane in the last vector), stride 2, padding 1', convParams(24, 40, 1, 13, 3, 2, 1), 3],
+    ['short patch, 16 taps, 22 filters, valid', convParams(10, 30, 4, 22, 2, 1, 0), 3],
   ];
   for (const [label, p, calls] of convs) {
     it(`conv2d forward and both backprops: ${label}`, (t) => {
