@@ -52,8 +52,8 @@ typedef struct {
 } ConvParams;
 
 /*
- * Convolutions with at most 4 output channels (conv_small.c) over output rows [begin, end); each returns 0,
- * doing nothing, when the shape is not one it handles.
+ * Direct convolutions (conv_small.c) over output rows [begin, end): layers with at most 4 output channels, and
+ * short patches (kH*kW*C_in <= 16) with up to 32; each returns 0, doing nothing, when the shape is not one it handles.
  */
 int conv_small_forward(const float *x, const float *w, float *y, const ConvParams *p, int begin, int end);
 int conv_small_backprop_filter(const float *x, const float *dy, float *dw, const ConvParams *p, int begin, int end);
