@@ -5,6 +5,7 @@
  * machine load hits them alike:
  * - `kernel`: the kernel alone on data already in wasm memory;
  * - `whole`: the call as a binding makes it with one copy in, the kernel, and `slice` out (main's bindings);
+ *   biasActivation, as the layers call it, writes back into z instead (out = z);
  * - `resident P`: the kernel alone over the call, one piece of about P floats at a time, in cache (no copies);
  * - `pieces P`: the binding streaming pieces of about P floats (copy in, kernel, copy into the result array).
  * Prints min / 25th percentile µs per call.
@@ -45,6 +46,8 @@ for (const c of cases) {
   const units = c.inputs[0] / c.imageFloats[0]; // rows (epilogue) or images (pool)
   const outFloats = epilogue ? c.inputs[0] : c.output;
   const outUnit = epilogue ? c.imageFloats[0] : c.outImage;
+  // The layers call biasActivation with out = z (overwriteInput): the result goes back into z, no fresh array.
+  const inPlace = c.name.startsWith('biasActivation ');
   const srcs = c.inputs.map((n, k) => Float32Array.from({ length: n }, (_, i) => (k === 1 && c.name.startsWith('biasActivationGrad')
     ? Math.max(0, Math.sin(i * 0.7)) : Math.sin(i * 1.3 + k))));
   const makers = mods.map((m) => {
@@ -76,7 +79,8 @@ for (const c of cases) {
         zeroAcc(f32, at);
         c.run(e, i32, at, units);
         const o = outAt(at) >> 2;
-        f32.slice(o, o + outFloats);
+        if (inPlace) srcs[0].set(f32.subarray(o, o + outFloats));
+        else f32.slice(o, o + outFloats);
         return performance.now() - t;
       };
     };
@@ -85,7 +89,7 @@ for (const c of cases) {
       const at = layout(c.imageFloats, per), { f32, i32 } = view();
       return () => {
         const t = performance.now();
-        const out = new Float32Array(outFloats);
+        const out = inPlace ? srcs[0] : new Float32Array(outFloats);
         zeroAcc(f32, at);
         const o = outAt(at) >> 2;
         for (let u = 0; u < units; u += per) {
