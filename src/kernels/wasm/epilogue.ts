@@ -6,11 +6,14 @@
  * Both stream the call through wasm memory in pieces of whole rows, about PIECE floats each: copy a
  * piece in, run the kernel on it while it is in cache, copy its result into the output. Copying whole
  * arrays in, running the kernel over them, and `slice`-ing the result out made three passes over
- * memory-sized arrays (W5's first conv output is 11 MB per array); pieces make one.
+ * memory-sized arrays (W5's first conv output is 11 MB per array); pieces make one. They run on the
+ * plain-memory instance (small.ts) where the main module's memory is shared: V8 copies into and out of
+ * a shared buffer about 20% slower (measured, 64 Ki-float pieces).
  */
 import type { EpilogueActivation } from '../../backend/backend.js';
 import { biasActivation as jsBiasActivation, biasActivationGrad as jsBiasActivationGrad } from '../js/epilogue.js';
 import { ACTIVATION_CODES, kernelModule, tryLayout } from './module.js';
+import { oneThreadModule } from './small.js';
 
 // Below this many elements the copies in and out cost about what the JS loop does (bench/NOTES.md entry 2).
 const SMALL = 1024;
@@ -28,7 +31,7 @@ export function biasActivation(z: Float32Array, bias: Float32Array | null, activ
   out?: Float32Array): Float32Array {
   const n = z.length;
   const channels = bias?.length ?? 0;
-  const m = kernelModule();
+  const m = oneThreadModule() ?? kernelModule();
   const piece = pieceFloats(n, channels);
   const at = m !== null && n >= SMALL ? tryLayout(m, [piece, channels]) : null;
   if (m === null || at === null) return jsBiasActivation(z, bias, activation, out);
@@ -54,7 +57,7 @@ export function biasActivation(z: Float32Array, bias: Float32Array | null, activ
 export function biasActivationGrad(dy: Float32Array, y: Float32Array, activation: EpilogueActivation, channels: number):
   { dz: Float32Array; dbias: Float32Array | null } {
   const n = dy.length;
-  const m = kernelModule();
+  const m = oneThreadModule() ?? kernelModule();
   const piece = pieceFloats(n, channels);
   // dz overwrites the copy of dy; the double accumulators (2 floats each) sit past dbias, 8-byte aligned.
   const at = m !== null && n >= SMALL ? tryLayout(m, [piece, piece, channels, 2 * channels]) : null;

@@ -14,7 +14,7 @@ import type {
 } from '../../backend/backend.js';
 import { jsBackend } from '../js/index.js';
 import { cut, kernelModule, threading, tryLayout, type KernelModule, type KernelName } from './module.js';
-import { oneThreadModule } from './small.js';
+import { oneThreadModule, type OneThreadModule } from './small.js';
 import { simpleRnnBackward, simpleRnnForward } from './rnn.js';
 import { biasActivation, biasActivationGrad, PIECE } from './epilogue.js';
 import { denseTrainStepOneThread } from './denseStep.js';
@@ -290,11 +290,12 @@ const poolParams = (p: Pool2DParams) => [p.batch, p.inHeight, p.inWidth, p.chann
  * is in cache, copy its output into the result. Copying whole inputs in and `slice`-ing the output made
  * three passes over arrays of up to 11 MB (W5's first pool); this makes one. Null when wasm32 memory
  * cannot hold a piece. The pool params struct (12 int32 fields, its batch the piece's) takes 16 floats.
+ * On the plain-memory instance (small.ts), as the epilogue: copies into shared memory are slower.
  */
 function poolPieces(inputs: Float32Array[], p: Pool2DParams, outputImage: number,
-  call: (m: KernelModule, inputsAt: number[], outputAt: number, paramsAt: number) => void): Float32Array | null {
+  call: (m: OneThreadModule, inputsAt: number[], outputAt: number, paramsAt: number) => void): Float32Array | null {
   if (p.batch === 0) return new Float32Array(0);
-  const m = module();
+  const m = oneThreadModule() ?? module();
   const inputImages = inputs.map((x) => x.length / p.batch);
   const largest = Math.max(1, outputImage, ...inputImages);
   const images = Math.max(1, Math.min(p.batch, Math.floor(PIECE / largest)));
