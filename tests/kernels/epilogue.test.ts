@@ -123,6 +123,15 @@ describe('epilogue kernels', () => {
       }
     });
 
+  it('wasm outputs own their whole buffer (uninitialized allocation never hands out a pooled slab)',
+    { skip: !wasmAvailable() && 'wasm unavailable' }, () => {
+      for (const n of [1024, 1026, 4096, 3 * PIECE + 7]) {
+        const z = rand(n), y = wasmBackend.biasActivation(z, null, 'relu');
+        const { dz } = wasmBackend.biasActivationGrad(z, y, 'relu', 0);
+        for (const a of [y, dz]) assert.ok(a.byteOffset === 0 && a.buffer.byteLength === 4 * n, `n ${n}`);
+      }
+    });
+
   it('NaN propagates through sigmoid and tanh and relu maps it to 0, on both backends', () => {
     const z = Float32Array.from({ length: 2048 }, (_, i) => (i % 5 === 0 ? NaN : i % 3));
     for (const [backend, available] of backends) {

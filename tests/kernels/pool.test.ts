@@ -33,8 +33,11 @@ function check(p: Pool2DParams) {
   const x = values(p.batch * p.inHeight * p.inWidth * p.channels);
   const dy = Float32Array.from({ length: p.batch * p.outHeight * p.outWidth * p.channels }, (_, i) =>
     (i % 7 === 3 ? -0 : 2 * randomFloat() - 1));
-  assert.deepEqual([...wasmBackend.maxPool2d(x, p)], [...jsBackend.maxPool2d(x, p)], 'maxPool2d');
-  assert.deepEqual([...wasmBackend.maxPool2dBackprop(dy, x, p)], [...jsBackend.maxPool2dBackprop(dy, x, p)], 'maxPool2dBackprop');
+  const y = wasmBackend.maxPool2d(x, p), dx = wasmBackend.maxPool2dBackprop(dy, x, p);
+  assert.deepEqual([...y], [...jsBackend.maxPool2d(x, p)], 'maxPool2d');
+  assert.deepEqual([...dx], [...jsBackend.maxPool2dBackprop(dy, x, p)], 'maxPool2dBackprop');
+  // Outputs own their whole buffer (no view into a pooled or shared one).
+  for (const a of [y, dx]) assert.ok(a.byteOffset === 0 && a.buffer.byteLength === a.byteLength);
 }
 
 describe('wasm max pooling against the JS reference, bit for bit', () => {

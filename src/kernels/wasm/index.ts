@@ -16,7 +16,7 @@ import { jsBackend } from '../js/index.js';
 import { cut, kernelModule, threading, tryLayout, type KernelModule, type KernelName } from './module.js';
 import { oneThreadModule, type OneThreadModule } from './small.js';
 import { simpleRnnBackward, simpleRnnForward } from './rnn.js';
-import { biasActivation, biasActivationGrad, PIECE } from './epilogue.js';
+import { biasActivation, biasActivationGrad, PIECE, uninitializedFloats } from './epilogue.js';
 import { denseTrainStepOneThread } from './denseStep.js';
 
 /** True when WebAssembly SIMD is available and the kernels module instantiated. */
@@ -302,7 +302,8 @@ function poolPieces(inputs: Float32Array[], p: Pool2DParams, outputImage: number
   const at = tryLayout(m, [...inputImages.map((f) => f * images), outputImage * images, 16]);
   if (at === null) return null;
   const [inputsAt, [outputAt, paramsAt]] = cut(at, [inputs.length, 2]);
-  const y = new Float32Array(p.batch * outputImage);
+  // Every element is written: the kernels write all of y (the gradient's zeros included).
+  const y = uninitializedFloats(p.batch * outputImage);
   const params = poolParams(p), outBase = outputAt >> 2;
   for (let n = 0; n < p.batch; n += images) {
     const k = Math.min(images, p.batch - n);
