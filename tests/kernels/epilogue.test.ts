@@ -10,6 +10,7 @@ import type { Backend, EpilogueActivation } from '../../src/backend/backend.js';
 import { randomFloat, setSeed } from '../../src/core/random.js';
 import { jsBackend } from '../../src/kernels/js/index.js';
 import { wasmAvailable, wasmBackend } from '../../src/kernels/wasm/index.js';
+import { PIECE } from '../../src/kernels/wasm/epilogue.js';
 import { assertClose } from '../helpers/gradcheck.js';
 
 setSeed(5);
@@ -95,6 +96,39 @@ describe('epilogue kernels', () => {
           assert.deepEqual(gWasm.dz, gJs.dz, `${activation} (${rows}, ${channels}) dz`);
           assert.deepEqual(gWasm.dbias, gJs.dbias, `${activation} (${rows}, ${channels}) dbias`);
         }
+      }
+    });
+
+  it('wasm agrees with the JS reference on calls streamed in several pieces (rows straddling none)',
+    { skip: !wasmAvailable() && 'wasm unavailable' }, () => {
+      // Over PIECE floats: the bindings run the kernels piece by piece and the bias sums carry across pieces.
+      for (const [rows, channels] of [[5000, 32], [2100, 37], [70000, 1], [3, PIECE + 5]] as [number, number][]) {
+        for (const activation of ['relu', 'tanh'] as const) {
+          const n = rows * channels;
+          const z = rand(n, 10), bias = rand(channels), dy = rand(n, 1);
+          const yJs = jsBackend.biasActivation(z, bias, activation);
+          const yWasm = wasmBackend.biasActivation(z, bias, activation);
+          const what = `${activation} (${rows}, ${channels})`;
+          if (activation === 'relu') assert.deepEqual(yWasm, yJs, what);
+          else assertClose(yWasm, yJs, 2.4e-7, `${what} y`);
+          const zCopy = Float32Array.from(z);
+          assert.equal(wasmBackend.biasActivation(zCopy, bias, activation, zCopy), zCopy);
+          assert.deepEqual(zCopy, yWasm, `${what} in place`);
+          const gJs = jsBackend.biasActivationGrad(dy, yJs, activation, channels);
+          const gWasm = wasmBackend.biasActivationGrad(dy, yJs, activation, channels);
+          assert.deepEqual(gWasm.dz, gJs.dz, `${what} dz`);
+          assert.deepEqual(gWasm.dbias, gJs.dbias, `${what} dbias`);
+          assert.deepEqual(wasmBackend.biasActivationGrad(dy, yJs, activation, 0).dz, gJs.dz, `${what} dz without bias`);
+        }
+      }
+    });
+
+  it('wasm outputs own their whole buffer (uninitialized allocation never hands out a pooled slab)',
+    { skip: !wasmAvailable() && 'wasm unavailable' }, () => {
+      for (const n of [1024, 1026, 4096, 3 * PIECE + 7]) {
+        const z = rand(n), y = wasmBackend.biasActivation(z, null, 'relu');
+        const { dz } = wasmBackend.biasActivationGrad(z, y, 'relu', 0);
+        for (const a of [y, dz]) assert.ok(a.byteOffset === 0 && a.buffer.byteLength === 4 * n, `n ${n}`);
       }
     });
 

@@ -1,46 +1,99 @@
 /**
  * Bindings for the layer epilogue kernels (epilogue.c): y = activation(z + bias) in one pass, written
- * back into the caller's array when asked (no fresh array), and its gradient with the bias gradient in
- * the same pass. Single thread; below SMALL elements, or when wasm32 memory cannot hold the call, the
- * JS reference runs.
+ * back into the caller's array when asked, and its gradient with the bias gradient in the same pass.
+ * Single thread; below SMALL elements, or when wasm32 memory cannot hold the call, the JS reference runs.
+ *
+ * Both stream the call through wasm memory in pieces of whole rows, about PIECE floats each: copy a
+ * piece in, run the kernel on it while it is in cache, copy its result into the output. Copying whole
+ * arrays in, running the kernel over them, and `slice`-ing the result out made three passes over
+ * memory-sized arrays (W5's first conv output is 11 MB per array); pieces make one. They run on the
+ * plain-memory instance (small.ts) where the main module's memory is shared: V8 copies into and out of
+ * a shared buffer about 20% slower (measured, 64 Ki-float pieces).
  */
 import type { EpilogueActivation } from '../../backend/backend.js';
 import { biasActivation as jsBiasActivation, biasActivationGrad as jsBiasActivationGrad } from '../js/epilogue.js';
 import { ACTIVATION_CODES, kernelModule, tryLayout } from './module.js';
+import { oneThreadModule } from './small.js';
 
 // Below this many elements the copies in and out cost about what the JS loop does (bench/NOTES.md entry 2).
 const SMALL = 1024;
+/**
+ * Floats per piece: 256 KiB per array, so a piece's inputs and output stay in L2 between the copy and the
+ * kernel. Measured (bench/ab-epilogue.ts): 16 Ki and 64 Ki floats alike, 256 Ki slower.
+ */
+export const PIECE = 1 << 16;
+
+type NodeBuffer = { allocUnsafe(size: number): Uint8Array };
+
+/**
+ * A new Float32Array of n elements with unspecified contents, for outputs a binding overwrites in full:
+ * on Node, from Buffer.allocUnsafe (its own ArrayBuffer of exactly 4n bytes, never the shared pool).
+ * `new Float32Array(n)` zeroes its memory: in W5's training, calls alternating between the two (2026-11-28),
+ * median ms zeroed vs not: maxPool2d 128x26x26x32 4.2 vs 2.7, maxPool2dBackprop 4.8 vs 3.9,
+ * biasActivationGrad 8.5 vs 7.7 and 1.7 vs 1.4. Elsewhere, or for a pooled buffer, the zeroed array.
+ */
+export function uninitializedFloats(n: number): Float32Array {
+  const nodeBuffer = (globalThis as { Buffer?: NodeBuffer }).Buffer;
+  if (nodeBuffer !== undefined && typeof nodeBuffer.allocUnsafe === 'function') {
+    const bytes = nodeBuffer.allocUnsafe(4 * n);
+    if (bytes.byteOffset === 0 && bytes.buffer.byteLength === 4 * n) {
+      return new Float32Array(bytes.buffer, 0, n);
+    }
+  }
+  return new Float32Array(n);
+}
+
+/** Floats per piece for rows of `channels` floats (0: no rows): whole rows, at least one. */
+const pieceFloats = (n: number, channels: number) =>
+  Math.min(n, channels > 0 ? Math.max(1, Math.floor(PIECE / channels)) * channels : PIECE);
 
 export function biasActivation(z: Float32Array, bias: Float32Array | null, activation: EpilogueActivation,
   out?: Float32Array): Float32Array {
   const n = z.length;
   const channels = bias?.length ?? 0;
-  const m = kernelModule();
-  const at = m !== null && n >= SMALL ? tryLayout(m, [n, channels]) : null;
+  const m = oneThreadModule() ?? kernelModule();
+  const piece = pieceFloats(n, channels);
+  const at = m !== null && n >= SMALL ? tryLayout(m, [piece, channels]) : null;
   if (m === null || at === null) return jsBiasActivation(z, bias, activation, out);
   const [zAt, biasAt] = at;
-  m.f32.set(z, zAt >> 2);
   if (bias !== null) m.f32.set(bias, biasAt >> 2);
-  // In place in wasm memory too: the result overwrites the copy of z.
-  m.exports.biasActivation(zAt, biasAt, zAt, n, channels, ACTIVATION_CODES[activation]);
-  const result = m.f32.subarray(zAt >> 2, (zAt >> 2) + n);
-  if (out === undefined) return result.slice();
-  out.set(result);
+  // A piece is read before its part of the output is written: out may be z, but not another view that overlaps it.
+  const overlaps = out !== undefined && out !== z && out.buffer === z.buffer;
+  const y = out === undefined || overlaps ? uninitializedFloats(n) : out;
+  const code = ACTIVATION_CODES[activation], f32 = m.f32, zBase = zAt >> 2;
+  for (let i = 0; i < n; i += piece) {
+    const len = Math.min(piece, n - i);
+    f32.set(z.subarray(i, i + len), zBase);
+    // In place in wasm memory: the result overwrites the copy of z.
+    m.exports.biasActivation(zAt, biasAt, zAt, len, channels, code);
+    y.set(f32.subarray(zBase, zBase + len), i);
+  }
+  if (y === out) return out;
+  if (out === undefined) return y;
+  out.set(y);
   return out;
 }
 
 export function biasActivationGrad(dy: Float32Array, y: Float32Array, activation: EpilogueActivation, channels: number):
   { dz: Float32Array; dbias: Float32Array | null } {
   const n = dy.length;
-  const m = kernelModule();
+  const m = oneThreadModule() ?? kernelModule();
+  const piece = pieceFloats(n, channels);
   // dz overwrites the copy of dy; the double accumulators (2 floats each) sit past dbias, 8-byte aligned.
-  const at = m !== null && n >= SMALL ? tryLayout(m, [n, n, channels, 2 * channels]) : null;
+  const at = m !== null && n >= SMALL ? tryLayout(m, [piece, piece, channels, 2 * channels]) : null;
   if (m === null || at === null) return jsBiasActivationGrad(dy, y, activation, channels);
   const [dyAt, yAt, dbiasAt, accAt] = at;
-  m.f32.set(dy, dyAt >> 2);
-  m.f32.set(y, yAt >> 2);
-  m.exports.biasActivationGrad(dyAt, yAt, dyAt, dbiasAt, accAt, n, channels, ACTIVATION_CODES[activation]);
-  const dz = m.f32.slice(dyAt >> 2, (dyAt >> 2) + n);
-  const dbias = channels > 0 ? m.f32.slice(dbiasAt >> 2, (dbiasAt >> 2) + channels) : null;
+  const dz = uninitializedFloats(n);
+  const code = ACTIVATION_CODES[activation], f32 = m.f32, dyBase = dyAt >> 2, yBase = yAt >> 2;
+  // The kernel adds each piece's rows onto the running sums in acc and leaves dbias = their float32 value.
+  f32.fill(0, accAt >> 2, (accAt >> 2) + 2 * channels);
+  for (let i = 0; i < n; i += piece) {
+    const len = Math.min(piece, n - i);
+    f32.set(dy.subarray(i, i + len), dyBase);
+    f32.set(y.subarray(i, i + len), yBase);
+    m.exports.biasActivationGrad(dyAt, yAt, dyAt, dbiasAt, accAt, len, channels, code);
+    dz.set(f32.subarray(dyBase, dyBase + len), i);
+  }
+  const dbias = channels > 0 ? f32.slice(dbiasAt >> 2, (dbiasAt >> 2) + channels) : null;
   return { dz, dbias };
 }

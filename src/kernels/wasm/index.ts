@@ -14,9 +14,9 @@ import type {
 } from '../../backend/backend.js';
 import { jsBackend } from '../js/index.js';
 import { cut, kernelModule, threading, tryLayout, type KernelModule, type KernelName } from './module.js';
-import { oneThreadModule } from './small.js';
+import { oneThreadModule, type OneThreadModule } from './small.js';
 import { simpleRnnBackward, simpleRnnForward } from './rnn.js';
-import { biasActivation, biasActivationGrad } from './epilogue.js';
+import { biasActivation, biasActivationGrad, PIECE, uninitializedFloats } from './epilogue.js';
 import { denseTrainStepOneThread } from './denseStep.js';
 
 /** True when WebAssembly SIMD is available and the kernels module instantiated. */
@@ -284,20 +284,46 @@ function reduce(op: ReduceOp, x: Float32Array, shape: number[], axes: number[]):
 const poolParams = (p: Pool2DParams) => [p.batch, p.inHeight, p.inWidth, p.channels, p.outHeight, p.outWidth,
   p.poolHeight, p.poolWidth, p.strideHeight, p.strideWidth, p.padTop, p.padLeft];
 
-// The pool params struct (12 int32 fields) goes in the call's 16-float scratch.
+/**
+ * A pooling call streamed through wasm memory a few whole images at a time (images are independent,
+ * and overlapping windows stay within one): copy a piece of each input in, run the kernel on it while it
+ * is in cache, copy its output into the result. Copying whole inputs in and `slice`-ing the output made
+ * three passes over arrays of up to 11 MB (W5's first pool); this makes one. Null when wasm32 memory
+ * cannot hold a piece. The pool params struct (12 int32 fields, its batch the piece's) takes 16 floats.
+ * On the plain-memory instance (small.ts), as the epilogue: copies into shared memory are slower.
+ */
+function poolPieces(inputs: Float32Array[], p: Pool2DParams, outputImage: number,
+  call: (m: OneThreadModule, inputsAt: number[], outputAt: number, paramsAt: number) => void): Float32Array | null {
+  if (p.batch === 0) return new Float32Array(0);
+  const m = oneThreadModule() ?? module();
+  const inputImages = inputs.map((x) => x.length / p.batch);
+  const largest = Math.max(1, outputImage, ...inputImages);
+  const images = Math.max(1, Math.min(p.batch, Math.floor(PIECE / largest)));
+  const at = tryLayout(m, [...inputImages.map((f) => f * images), outputImage * images, 16]);
+  if (at === null) return null;
+  const [inputsAt, [outputAt, paramsAt]] = cut(at, [inputs.length, 2]);
+  // Every element is written: the kernels write all of y (the gradient's zeros included).
+  const y = uninitializedFloats(p.batch * outputImage);
+  const params = poolParams(p), outBase = outputAt >> 2;
+  for (let n = 0; n < p.batch; n += images) {
+    const k = Math.min(images, p.batch - n);
+    inputs.forEach((x, i) => m.f32.set(x.subarray(n * inputImages[i], (n + k) * inputImages[i]), inputsAt[i] >> 2));
+    params[0] = k;
+    m.i32.set(params, paramsAt >> 2);
+    call(m, inputsAt, outputAt, paramsAt);
+    y.set(m.f32.subarray(outBase, outBase + k * outputImage), n * outputImage);
+  }
+  return y;
+}
+
 function maxPool2d(x: Float32Array, p: Pool2DParams): Float32Array {
-  const size = p.batch * p.outHeight * p.outWidth * p.channels;
-  return runSingle([x], size, 16, (m, [xAt], yAt, paramsAt) => {
-    m.i32.set(poolParams(p), paramsAt >> 2);
-    m.exports.maxPool2d(xAt, yAt, paramsAt);
-  }) ?? jsBackend.maxPool2d(x, p);
+  return poolPieces([x], p, p.outHeight * p.outWidth * p.channels, (m, [xAt], yAt, paramsAt) =>
+    m.exports.maxPool2d(xAt, yAt, paramsAt)) ?? jsBackend.maxPool2d(x, p);
 }
 
 function maxPool2dBackprop(dy: Float32Array, x: Float32Array, p: Pool2DParams): Float32Array {
-  return runSingle([dy, x], x.length, 16, (m, [dyAt, xAt], dxAt, paramsAt) => {
-    m.i32.set(poolParams(p), paramsAt >> 2);
-    m.exports.maxPool2dBackprop(dyAt, xAt, dxAt, paramsAt);
-  }) ?? jsBackend.maxPool2dBackprop(dy, x, p);
+  return poolPieces([dy, x], p, p.inHeight * p.inWidth * p.channels, (m, [dyAt, xAt], dxAt, paramsAt) =>
+    m.exports.maxPool2dBackprop(dyAt, xAt, dxAt, paramsAt)) ?? jsBackend.maxPool2dBackprop(dy, x, p);
 }
 
 /**

@@ -536,8 +536,79 @@ static inline v128_t takes4(v128_t v, v128_t best) {
   return wasm_v128_or(wasm_f32x4_gt(v, best), wasm_v128_andnot(wasm_f32x4_eq(best, best), wasm_f32x4_eq(v, v)));
 }
 
+/*
+ * The common case, Keras's default MaxPooling2D: 2x2 windows, stride 2, no padding, every window inside
+ * the input (so they tile it without overlap) and whole vectors of channels. Each window's four pixels
+ * are loaded directly, in the general loop's row-major order, with no per-window bounds or index sums.
+ */
+static int isPool2x2(const PoolParams *p) {
+  return p->poolHeight == 2 && p->poolWidth == 2 && p->strideHeight == 2 && p->strideWidth == 2 && p->padTop == 0 &&
+    p->padLeft == 0 && 2 * p->outHeight <= p->inHeight && 2 * p->outWidth <= p->inWidth && p->channels % 4 == 0;
+}
+
+/* Max of a 2x2 window's four pixels (row-major: a, a + C, b, b + C), first maximum and NaN winning. */
+static void maxPool2x2(const float *x, float *y, const PoolParams *p) {
+  const int H = p->inHeight, W = p->inWidth, C = p->channels, OH = p->outHeight, OW = p->outWidth;
+  for (int n = 0; n < p->batch; n++)
+    for (int oh = 0; oh < OH; oh++) {
+      const float *a = x + (n * H + 2 * oh) * W * C, *b = a + W * C;
+      float *yo = y + (n * OH + oh) * OW * C;
+      for (int ow = 0; ow < OW; ow++, a += 2 * C, b += 2 * C, yo += C)
+        for (int c = 0; c < C; c += 4) {
+          v128_t best = wasm_v128_load(a + c), v = wasm_v128_load(a + C + c);
+          best = wasm_v128_bitselect(v, best, takes4(v, best));
+          v = wasm_v128_load(b + c);
+          best = wasm_v128_bitselect(v, best, takes4(v, best));
+          v = wasm_v128_load(b + C + c);
+          wasm_v128_store(yo + c, wasm_v128_bitselect(v, best, takes4(v, best)));
+        }
+    }
+}
+
+/*
+ * The gradient for the same windows: they do not overlap, so each dx element is written exactly once,
+ * dy at the window's first maximum and 0 at its other pixels and at the rows and columns no window
+ * covers, with no zeroing pass first. The winner is 0 + dy as the general kernel's dx += dy (so -0
+ * becomes +0 there too).
+ */
+static void maxPool2x2Backprop(const float *dy, const float *x, float *dx, const PoolParams *p) {
+  const int H = p->inHeight, W = p->inWidth, C = p->channels, OH = p->outHeight, OW = p->outWidth;
+  const v128_t zero = wasm_f32x4_splat(0.0f);
+  for (int n = 0; n < p->batch; n++) {
+    for (int oh = 0; oh < OH; oh++) {
+      const int row = (n * H + 2 * oh) * W * C;
+      const float *a = x + row, *b = a + W * C, *g = dy + (n * OH + oh) * OW * C;
+      float *da = dx + row, *db = da + W * C;
+      for (int ow = 0; ow < OW; ow++, a += 2 * C, b += 2 * C, da += 2 * C, db += 2 * C, g += C)
+        for (int c = 0; c < C; c += 4) {
+          const v128_t v0 = wasm_v128_load(a + c), v1 = wasm_v128_load(a + C + c);
+          const v128_t v2 = wasm_v128_load(b + c), v3 = wasm_v128_load(b + C + c);
+          const v128_t t1 = takes4(v1, v0), best1 = wasm_v128_bitselect(v1, v0, t1);
+          const v128_t t2 = takes4(v2, best1), best2 = wasm_v128_bitselect(v2, best1, t2);
+          const v128_t t3 = takes4(v3, best2);
+          /* The winner is the last pixel that took over: 3 if t3, else 2 if t2, else 1 if t1, else 0. */
+          const v128_t later2 = t3, later1 = wasm_v128_or(t2, t3), later0 = wasm_v128_or(t1, later1);
+          const v128_t d = wasm_v128_load(g + c);
+          wasm_v128_store(da + c, wasm_f32x4_add(wasm_v128_andnot(d, later0), zero));
+          wasm_v128_store(da + C + c, wasm_f32x4_add(wasm_v128_and(wasm_v128_andnot(d, later1), t1), zero));
+          wasm_v128_store(db + c, wasm_f32x4_add(wasm_v128_and(wasm_v128_andnot(d, later2), t2), zero));
+          wasm_v128_store(db + C + c, wasm_f32x4_add(wasm_v128_and(d, t3), zero));
+        }
+      /* Columns right of the last window (odd W), in both rows. */
+      __builtin_memset(da, 0, (unsigned long)(W - 2 * OW) * C * sizeof(float));
+      __builtin_memset(db, 0, (unsigned long)(W - 2 * OW) * C * sizeof(float));
+    }
+    /* Rows below the last window (odd H). */
+    __builtin_memset(dx + (n * H + 2 * OH) * W * C, 0, (unsigned long)(H - 2 * OH) * W * C * sizeof(float));
+  }
+}
+
 __attribute__((export_name("maxPool2d")))
 void maxPool2d(const float *x, float *y, const PoolParams *p) {
+  if (isPool2x2(p)) {
+    maxPool2x2(x, y, p);
+    return;
+  }
   const int H = p->inHeight, W = p->inWidth, C = p->channels, OH = p->outHeight, OW = p->outWidth;
   for (int n = 0; n < p->batch; n++)
     for (int oh = 0; oh < OH; oh++) {
@@ -571,6 +642,10 @@ void maxPool2d(const float *x, float *y, const PoolParams *p) {
 /* dx (zeroed here) += dy at the first maximum of each window; overlapping windows add up. */
 __attribute__((export_name("maxPool2dBackprop")))
 void maxPool2dBackprop(const float *dy, const float *x, float *dx, const PoolParams *p) {
+  if (isPool2x2(p)) {
+    maxPool2x2Backprop(dy, x, dx, p);
+    return;
+  }
   const int H = p->inHeight, W = p->inWidth, C = p->channels, OH = p->outHeight, OW = p->outWidth;
   __builtin_memset(dx, 0, (unsigned long)p->batch * H * W * C * sizeof(float));
   for (int n = 0; n < p->batch; n++)
