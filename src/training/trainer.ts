@@ -17,7 +17,7 @@ import {
 } from './data.js';
 import type { TensorLike } from '../ops/convert.js';
 import { DenseChainPlan, isPlannable, type DenseLink } from './plan/denseChain.js';
-import { lossAndGradient, plannedLoss, type PlannedLoss } from './plan/losses.js';
+import { fusedLoss, lossAndGradient, plannedLoss, type PlannedLoss } from './plan/losses.js';
 
 export type { DataLike, Batch, BatchSource } from './data.js';
 export { History } from './callbacks.js';
@@ -194,10 +194,12 @@ export class Trainer {
   }
 
   /** Loss of one batch: weighted sum over outputs; also returns each output's loss and the predictions. */
-  private batchLoss(xs: Tensor[], ys: Tensor[], training: boolean, sampleWeight: Tensor | null = null):
+  private batchLoss(xs: Tensor[], ys: Tensor[], training: boolean, sampleWeight: Tensor | null = null, fused = false):
     { total: Tensor; parts: Tensor[]; preds: Tensor[] } {
     const preds = this.model.forward(xs, training);
-    const parts = this.outputs.map((o, i) => reduceLoss(o.loss(ys[i], preds[i]), sampleWeight ?? undefined));
+    // With `fused`, a loss given by name runs as one tape node where its shapes allow (plan/losses.ts fusedLoss).
+    const parts = this.outputs.map((o, i) => (fused && o.planned !== null && sampleWeight === null
+      ? fusedLoss(o.planned, ys[i], preds[i]) : null) ?? reduceLoss(o.loss(ys[i], preds[i]), sampleWeight ?? undefined));
     let total = ops.multiply(parts[0], this.outputs[0].weight);
     for (let i = 1; i < parts.length; i++) total = ops.add(total, ops.multiply(parts[i], this.outputs[i].weight));
     // Keras's compute_loss adds model.losses (regularization penalties) to the total.
@@ -263,7 +265,8 @@ export class Trainer {
   }
 
   /** One optimizer step on a batch; constraints are applied after the update, as Keras's optimizer does. */
-  private trainStep(batch: TensorBatch, trackers: Trackers, plan: DenseChainPlan | null = null): void {
+  /** `fusedLoss`: named losses as one tape node (fit's default; `planned: false` keeps Keras's op chain). */
+  private trainStep(batch: TensorBatch, trackers: Trackers, plan: DenseChainPlan | null = null, fusedLoss = false): void {
     if (plan && this.fitsPlan(plan, batch)) {
       const o = this.outputs[0];
       const { x, y, rows } = this.plannedArrays(plan, batch);
@@ -276,7 +279,7 @@ export class Trainer {
     let parts: Tensor[] = [];
     let preds: Tensor[] = [];
     const { value, grads } = valueAndGrads(() => {
-      const r = this.batchLoss(batch.xs, batch.ys, true, batch.sampleWeight);
+      const r = this.batchLoss(batch.xs, batch.ys, true, batch.sampleWeight, fusedLoss);
       parts = r.parts;
       preds = r.preds;
       return r.total;
@@ -350,7 +353,8 @@ export class Trainer {
         const sampleWeight = this.sampleWeightFor(batch, batch.sampleWeight, args.classWeight);
         if (plan === undefined) plan = this.planFor(args.planned, true);
         // The batch itself when its weights stand (a RowBatch's rows are gathered only if the generic path runs).
-        this.trainStep(sampleWeight === batch.sampleWeight ? batch : { xs: batch.xs, ys: batch.ys, sampleWeight }, trackers, plan);
+        this.trainStep(sampleWeight === batch.sampleWeight ? batch : { xs: batch.xs, ys: batch.ys, sampleWeight }, trackers, plan,
+          args.planned !== false);
         if (batchEnd) await callbacks.call('onTrainBatchEnd', step, this.logs(trackers));
         step++;
         if (this.model.stopTraining) break;
