@@ -2,7 +2,7 @@
  * fusedLoss (src/training/plan/losses.ts): fit's generic step computes a named loss as one tape node. The
  * oracle is Keras's op chain as src/losses implements it (getLoss, then reduceLoss: the mean over the last
  * axis, then over the batch): the same value and the same gradient with respect to the predictions, up to
- * float32 rounding, for every planned loss on rank-2 and rank-4 predictions; and fit with and without it
+ * float32 rounding, for every planned loss on rank-2 and rank-4 predictions and one value a row; and fit with and without it
  * (`planned: false`) ends on the same History and weights for the seed's deconv net.
  */
 import { describe, it } from 'node:test';
@@ -29,7 +29,7 @@ function targets(loss: string, shape: number[]): Tensor {
 
 describe('fusedLoss', () => {
   for (const loss of PLANNED_LOSSES) {
-    for (const shape of [[7, 5], [3, 4, 2, 3]]) {
+    for (const shape of [[7, 5], [3, 4, 2, 3], [6, 4, 1]]) {
       it(`${loss} on ${JSON.stringify(shape)}: value and gradient as Keras's op chain`, () => {
         setSeed(3);
         // Probabilities for the crossentropies (rows summing to anything: Keras rescales them).
