@@ -12,7 +12,7 @@
  */
 import type { EpilogueActivation } from '../../backend/backend.js';
 import { biasActivation as jsBiasActivation, biasActivationGrad as jsBiasActivationGrad } from '../js/epilogue.js';
-import { ACTIVATION_CODES, kernelModule, tryLayout } from './module.js';
+import { ACTIVATION_CODES, kernelModule, tryLayout, uninitializedFloats } from './module.js';
 import { oneThreadModule } from './small.js';
 
 // Below this many elements the copies in and out cost about what the JS loop does (bench/NOTES.md entry 2).
@@ -22,26 +22,6 @@ const SMALL = 1024;
  * kernel. Measured (bench/ab-epilogue.ts): 16 Ki and 64 Ki floats alike, 256 Ki slower.
  */
 export const PIECE = 1 << 16;
-
-type NodeBuffer = { allocUnsafe(size: number): Uint8Array };
-
-/**
- * A new Float32Array of n elements with unspecified contents, for outputs a binding overwrites in full:
- * on Node, from Buffer.allocUnsafe (its own ArrayBuffer of exactly 4n bytes, never the shared pool).
- * `new Float32Array(n)` zeroes its memory: in W5's training, calls alternating between the two (2026-11-28),
- * median ms zeroed vs not: maxPool2d 128x26x26x32 4.2 vs 2.7, maxPool2dBackprop 4.8 vs 3.9,
- * biasActivationGrad 8.5 vs 7.7 and 1.7 vs 1.4. Elsewhere, or for a pooled buffer, the zeroed array.
- */
-export function uninitializedFloats(n: number): Float32Array {
-  const nodeBuffer = (globalThis as { Buffer?: NodeBuffer }).Buffer;
-  if (nodeBuffer !== undefined && typeof nodeBuffer.allocUnsafe === 'function') {
-    const bytes = nodeBuffer.allocUnsafe(4 * n);
-    if (bytes.byteOffset === 0 && bytes.buffer.byteLength === 4 * n) {
-      return new Float32Array(bytes.buffer, 0, n);
-    }
-  }
-  return new Float32Array(n);
-}
 
 /** Floats per piece for rows of `channels` floats (0: no rows): whole rows, at least one. */
 const pieceFloats = (n: number, channels: number) =>

@@ -13,10 +13,10 @@ import type {
   Backend, BinaryOp, Conv2DParams, DenseTrainStep, Pool2DParams, ReduceOp, UnaryOp,
 } from '../../backend/backend.js';
 import { jsBackend } from '../js/index.js';
-import { cut, kernelModule, threading, tryLayout, type KernelModule, type KernelName } from './module.js';
+import { cut, kernelModule, threading, tryLayout, uninitializedFloats, type KernelModule, type KernelName } from './module.js';
 import { oneThreadModule, type OneThreadModule } from './small.js';
 import { simpleRnnBackward, simpleRnnForward } from './rnn.js';
-import { biasActivation, biasActivationGrad, PIECE, uninitializedFloats } from './epilogue.js';
+import { biasActivation, biasActivationGrad, PIECE } from './epilogue.js';
 import { denseTrainStepOneThread } from './denseStep.js';
 
 /** True when WebAssembly SIMD is available and the kernels module instantiated. */
