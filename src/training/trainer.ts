@@ -264,9 +264,11 @@ export class Trainer {
     return { x, y: new Tensor(y, [end - start, ...ySource.shape.slice(1)]), rows: end - start };
   }
 
-  /** One optimizer step on a batch; constraints are applied after the update, as Keras's optimizer does. */
-  /** `fusedLoss`: named losses as one tape node (fit's default; `planned: false` keeps Keras's op chain). */
-  private trainStep(batch: TensorBatch, trackers: Trackers, plan: DenseChainPlan | null = null, fusedLoss = false): void {
+  /**
+   * One optimizer step on a batch; constraints are applied after the update, as Keras's optimizer does.
+   * `fuseLoss`: named losses as one tape node (fit's default; `planned: false` keeps Keras's op chain).
+   */
+  private trainStep(batch: TensorBatch, trackers: Trackers, plan: DenseChainPlan | null = null, fuseLoss = false): void {
     if (plan && this.fitsPlan(plan, batch)) {
       const o = this.outputs[0];
       const { x, y, rows } = this.plannedArrays(plan, batch);
@@ -279,7 +281,7 @@ export class Trainer {
     let parts: Tensor[] = [];
     let preds: Tensor[] = [];
     const { value, grads } = valueAndGrads(() => {
-      const r = this.batchLoss(batch.xs, batch.ys, true, batch.sampleWeight, fusedLoss);
+      const r = this.batchLoss(batch.xs, batch.ys, true, batch.sampleWeight, fuseLoss);
       parts = r.parts;
       preds = r.preds;
       return r.total;
