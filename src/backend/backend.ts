@@ -115,6 +115,11 @@ export interface Backend {
    * faster as separate kernels (wasm: products large enough for two threads).
    */
   denseTrainStep(step: DenseTrainStep): number | null;
+  /**
+   * The forward pass of such a chain (see DenseForward) as one call, writing the last layer's output into
+   * `output`; or false, doing nothing, when the backend runs it faster as separate kernels.
+   */
+  denseForward(pass: DenseForward): boolean;
 }
 
 /**
@@ -144,6 +149,9 @@ export interface DenseTrainStep {
   /** Receives the predictions, rows x units[last]. */
   output: Float32Array;
 }
+
+/** The forward pass of DenseTrainStep's chain alone (predict, evaluate): the same products and roundings. */
+export type DenseForward = Pick<DenseTrainStep, 'rows' | 'units' | 'relu' | 'x' | 'weights' | 'output'>;
 
 /** The activations the fused SimpleRNN kernels apply (Keras's names); others run step by step in ops. */
 export type RecurrentActivation = 'linear' | 'relu' | 'tanh' | 'sigmoid';

@@ -2,7 +2,8 @@
  * Backend.denseTrainStep (a relu/linear Dense chain's training step with MSE and Adam): one step of each
  * backend against a float64 oracle written from the definitions (forward, mean squared error, backprop,
  * keras/src/optimizers/adam.py), and the wasm kernel against the JS reference over 100 steps, where the
- * two differ only in the GEMMs' summation (relaxed builds fuse multiply-adds).
+ * two differ only in the GEMMs' summation (relaxed builds fuse multiply-adds). denseForward (the forward pass
+ * alone) against the same oracle, and wasm bit for bit against its own matmul kernel plus the bias and relu.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -125,5 +126,53 @@ describe('denseTrainStep kernels', () => {
       assert.equal(wasmBackend.denseTrainStep(step), null);
       step.weights.forEach((w, p) => assert.deepEqual(w, before.weights[p]));
       step.momentum.forEach((m, p) => assert.deepEqual(m, before.momentum[p]));
+    });
+});
+
+describe('denseForward kernels', () => {
+  setSeed(4);
+  for (const [backend, available] of backends) {
+    it(`${backend.name}: the forward pass gives the float64 oracle's predictions, and leaves the weights alone`,
+      { skip: !available && 'wasm unavailable' }, () => {
+        for (const [rows, units] of SHAPES) {
+          const step = makeStep(rows, units);
+          const before = copy(step);
+          const output = new Float32Array(step.output.length);
+          assert.equal(backend.denseForward({ ...step, output }), true);
+          assertClose(output, oracle(step).output, 1e-5, 'output');
+          step.weights.forEach((w, p) => assert.deepEqual(w, before.weights[p]));
+        }
+      });
+  }
+
+  it('wasm gives the JS reference bit for bit (the same GEMM path as its matmul and the same roundings)',
+    { skip: !wasmAvailable() && 'wasm unavailable' }, () => {
+      for (const [rows, units] of [...SHAPES, [1, [30, 100, 30]] as [number, number[]]]) {
+        const step = makeStep(rows, units);
+        const js = new Float32Array(step.output.length), wasm = new Float32Array(step.output.length);
+        jsBackend.denseForward({ ...step, output: js });
+        assert.equal(wasmBackend.denseForward({ ...step, output: wasm }), true);
+        // The JS reference's matmul is the js kernel; wasm's is the wasm GEMM: compare wasm with its own matmuls.
+        let a = step.x;
+        for (let l = 0; l + 1 < units.length; l++) {
+          const n = units[l + 1], bias = step.weights[2 * l + 1];
+          const z = wasmBackend.matmul(a, step.weights[2 * l], 1, rows, units[l], n, false, false, 1);
+          for (let i = 0; i < z.length; i++) {
+            const t = Math.fround(z[i] + bias[i % n]);
+            z[i] = step.relu[l] ? (t > 0 ? t : 0) : t;
+          }
+          a = z;
+        }
+        assert.deepEqual(wasm, a, `rows ${rows}, units ${units.join('-')}`);
+        assertClose(wasm, js, 1e-5, 'wasm vs js');
+      }
+    });
+
+  it('wasm declines (false, output untouched) a pass with products large enough for two threads, when they are loaded',
+    { skip: !wasmBuild()?.threads && 'the two-thread build is not loaded' }, () => {
+      const step = makeStep(256, [64, 128, 8]);
+      const output = new Float32Array(step.output.length).fill(7);
+      assert.equal(wasmBackend.denseForward({ ...step, output }), false);
+      assert.ok(output.every((v) => v === 7));
     });
 });

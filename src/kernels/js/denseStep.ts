@@ -1,20 +1,21 @@
 /**
- * The reference for Backend.denseTrainStep: one training step of a relu/linear Dense chain with the mean
- * squared error and Adam, in the float32 roundings the wasm kernel (dense_step.c) uses. Forward, loss and
+ * The references for Backend.denseTrainStep and denseForward: one training step of a relu/linear Dense chain
+ * with the mean squared error and Adam, and its forward pass alone, in the float32 roundings the wasm kernel
+ * (dense_step.c) uses. Forward, loss and
  * backward are the planned step's (src/training/plan/denseChain.ts); Adam rounds every operation to float32,
  * as f32x4 arithmetic does, where src/optimizers/adam.ts rounds from float64.
  */
-import type { DenseTrainStep } from '../../backend/backend.js';
+import type { DenseForward, DenseTrainStep } from '../../backend/backend.js';
 import { matmul } from './matmul.js';
 
 const f32 = Math.fround;
 
-export function denseTrainStep(s: DenseTrainStep): number {
-  const { rows, units, relu, x, y } = s;
-  const layers = units.length - 1;
+/** Every layer's output: z = a W, then bias and relu in one pass (denseChain.ts addBias). */
+function forwardLayers(s: DenseForward): Float32Array[] {
+  const { rows, units, relu } = s;
   const outputs: Float32Array[] = [];
-  let a = x;
-  for (let l = 0; l < layers; l++) {
+  let a = s.x;
+  for (let l = 0; l + 1 < units.length; l++) {
     const k = units[l], n = units[l + 1], bias = s.weights[2 * l + 1];
     const z = matmul(a, s.weights[2 * l], 1, rows, k, n, false, false, 1);
     for (let r = 0, o = 0; r < rows; r++) {
@@ -26,6 +27,20 @@ export function denseTrainStep(s: DenseTrainStep): number {
     outputs.push(z);
     a = z;
   }
+  return outputs;
+}
+
+/** The reference for Backend.denseForward. */
+export function denseForward(s: DenseForward): boolean {
+  const outputs = forwardLayers(s);
+  s.output.set(outputs[outputs.length - 1]);
+  return true;
+}
+
+export function denseTrainStep(s: DenseTrainStep): number {
+  const { rows, units, relu, x, y } = s;
+  const layers = units.length - 1;
+  const outputs = forwardLayers(s);
   const prediction = outputs[layers - 1];
   s.output.set(prediction);
   // losses.ts meanError: float32 terms, float64 sums.

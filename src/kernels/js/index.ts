@@ -8,7 +8,7 @@ import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from './conv.js';
 import { avgPool2d, avgPool2dBackprop, maxPool2d, maxPool2dBackprop } from './pool.js';
 import { simpleRnnBackward, simpleRnnForward } from './rnn.js';
 import { biasActivation, biasActivationGrad } from './epilogue.js';
-import { denseTrainStep } from './denseStep.js';
+import { denseForward, denseTrainStep } from './denseStep.js';
 
 export const jsBackend: Backend = {
   name: 'js',
@@ -18,4 +18,5 @@ export const jsBackend: Backend = {
   simpleRnnForward, simpleRnnBackward,
   biasActivation, biasActivationGrad,
   denseTrainStep,
+  denseForward,
 };

@@ -76,22 +76,24 @@ static float mse(const DenseStepParams *p, const float *out, int cols, float *dy
   return (float)((double)(float)total / p->rows);
 }
 
-/* Returns the loss before the update; the last layer's output (the predictions) stays in `outputs`. */
-__attribute__((export_name("denseTrainStep")))
-float denseTrainStep(const DenseStepParams *p) {
-  const int rows = p->rows, L = p->layers;
-  float *kernel[DENSE_MAX_LAYERS], *bias[DENSE_MAX_LAYERS], *out[DENSE_MAX_LAYERS];
+/* Each layer's kernel, bias and output inside the params' blocks; returns the number of parameters. */
+static int layer_pointers(const DenseStepParams *p, float **kernel, float **bias, float **out) {
   int offset = 0, outAt = 0;
-  for (int l = 0; l < L; l++) {
+  for (int l = 0; l < p->layers; l++) {
     kernel[l] = p->weights + offset;
     bias[l] = kernel[l] + p->units[l] * p->units[l + 1];
     offset += (p->units[l] + 1) * p->units[l + 1];
     out[l] = p->outputs + outAt;
-    outAt += rows * p->units[l + 1];
+    outAt += p->rows * p->units[l + 1];
   }
-  /* Forward: z = a W, then bias and relu in one pass (denseChain.ts addBias). */
+  return offset;
+}
+
+/* Forward: z = a W, then bias and relu in one pass (denseChain.ts addBias), every layer's output kept. */
+static void forward(const DenseStepParams *p, float **kernel, float **bias, float **out) {
+  const int rows = p->rows;
   const float *a = p->x;
-  for (int l = 0; l < L; l++) {
+  for (int l = 0; l < p->layers; l++) {
     const int k = p->units[l], n = p->units[l + 1];
     product(a, kernel[l], out[l], rows, k, n, k, 1, n, 1);
     const float *b = bias[l];
@@ -103,6 +105,23 @@ float denseTrainStep(const DenseStepParams *p) {
       }
     a = z;
   }
+}
+
+/* The chain's forward pass alone (predict, evaluate): reads rows, layers, units, relu, x, weights; writes outputs. */
+__attribute__((export_name("denseForward")))
+void denseForward(const DenseStepParams *p) {
+  float *kernel[DENSE_MAX_LAYERS], *bias[DENSE_MAX_LAYERS], *out[DENSE_MAX_LAYERS];
+  layer_pointers(p, kernel, bias, out);
+  forward(p, kernel, bias, out);
+}
+
+/* Returns the loss before the update; the last layer's output (the predictions) stays in `outputs`. */
+__attribute__((export_name("denseTrainStep")))
+float denseTrainStep(const DenseStepParams *p) {
+  const int rows = p->rows, L = p->layers;
+  float *kernel[DENSE_MAX_LAYERS], *bias[DENSE_MAX_LAYERS], *out[DENSE_MAX_LAYERS];
+  const int offset = layer_pointers(p, kernel, bias, out);
+  forward(p, kernel, bias, out);
   float *dy = p->dy, *dx = p->dx;
   const float loss = mse(p, out[L - 1], p->units[L], dy);
   /* Backward: dz = dy where the relu passed; dW = a^T dz, db = column sums of dz (float64), dx = dz W^T. */

@@ -10,14 +10,14 @@
  * or whole images where rows would overlap) from one counter in wasm memory until none is left.
  */
 import type {
-  Backend, BinaryOp, Conv2DParams, DenseTrainStep, Pool2DParams, ReduceOp, UnaryOp,
+  Backend, BinaryOp, Conv2DParams, DenseForward, DenseTrainStep, Pool2DParams, ReduceOp, UnaryOp,
 } from '../../backend/backend.js';
 import { jsBackend } from '../js/index.js';
 import { cut, kernelModule, threading, tryLayout, uninitializedFloats, type KernelModule, type KernelName } from './module.js';
 import { oneThreadModule, type OneThreadModule } from './small.js';
 import { simpleRnnBackward, simpleRnnForward } from './rnn.js';
 import { biasActivation, biasActivationGrad, PIECE } from './epilogue.js';
-import { denseTrainStepOneThread } from './denseStep.js';
+import { denseForwardOneThread, denseTrainStepOneThread } from './denseStep.js';
 
 /** True when WebAssembly SIMD is available and the kernels module instantiated. */
 export function wasmAvailable(): boolean {
@@ -327,14 +327,23 @@ function maxPool2dBackprop(dy: Float32Array, x: Float32Array, p: Pool2DParams): 
 }
 
 /**
- * The Dense training step in one call (denseStep.ts), on one thread; null (the caller runs separate kernels)
- * when the two-thread build is loaded and a product of the step is large enough to split.
+ * Whether a product of a Dense chain on `rows` rows is large enough to split across the two threads: then the
+ * one-call step and forward pass decline and the layers run as separate (threaded) kernels.
  */
-function denseTrainStep(s: DenseTrainStep): number | null {
+function splitsAcrossThreads(rows: number, units: number[]): boolean {
   let largest = 0;
-  for (let l = 0; l + 1 < s.units.length; l++) largest = Math.max(largest, 2 * s.rows * s.units[l] * s.units[l + 1]);
-  if (largest >= threading.splitFlops && module().helper !== null) return null;
-  return denseTrainStepOneThread(s);
+  for (let l = 0; l + 1 < units.length; l++) largest = Math.max(largest, 2 * rows * units[l] * units[l + 1]);
+  return largest >= threading.splitFlops && module().helper !== null;
+}
+
+/** The Dense training step in one call (denseStep.ts), on one thread; null when the chain splits across threads. */
+function denseTrainStep(s: DenseTrainStep): number | null {
+  return splitsAcrossThreads(s.rows, s.units) ? null : denseTrainStepOneThread(s);
+}
+
+/** The chain's forward pass in one call; false when the chain splits across threads. */
+function denseForward(s: DenseForward): boolean {
+  return !splitsAcrossThreads(s.rows, s.units) && denseForwardOneThread(s);
 }
 
 const sameShape = (s: number[], t: number[]) => s.length === t.length && s.every((d, i) => d === t[i]);
@@ -345,5 +354,5 @@ export const wasmBackend: Backend = {
   matmul, conv2d, conv2dBackpropInput, conv2dBackpropFilter, binary, unary, reduce, maxPool2d, maxPool2dBackprop,
   simpleRnnForward, simpleRnnBackward,
   biasActivation, biasActivationGrad,
-  denseTrainStep,
+  denseTrainStep, denseForward,
 };

@@ -38,6 +38,7 @@ export interface KernelExports {
   biasActivationGrad(dy: number, y: number, dz: number, dbias: number, acc: number, n: number, channels: number,
     activation: number): void;
   denseTrainStep(params: number): number;
+  denseForward(params: number): void;
 }
 
 // (module (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt drop ...)): the probe wasm-feature-detect uses.

@@ -113,6 +113,20 @@ export class DenseChainPlan {
    * next call, or with `fresh` a new array the caller may keep.
    */
   forward(x: Float32Array, rows: number, fresh = false): Float32Array {
+    if (this.fused !== null) {
+      // Predict and evaluate need no layer but the last: the whole pass as one backend call where it takes it.
+      const size = rows * this.outputDim;
+      const output = fresh ? new Float32Array(size) : rowsOf(this.outputs, this.links.length - 1, size);
+      const { units, relu } = this.fused;
+      const inputs = x.length === rows * this.inputDim ? x : x.subarray(0, rows * this.inputDim);
+      // Read values each time: setWeights, assign and the generic path replace a variable's array.
+      if (backend().denseForward({ rows, units, relu, x: inputs, weights: this.variables.map((v) => v.values), output })) return output;
+    }
+    return this.forwardLayers(x, rows, fresh);
+  }
+
+  /** The forward pass layer by layer, keeping every layer's output for the backward pass (`activations`). */
+  private forwardLayers(x: Float32Array, rows: number, fresh = false): Float32Array {
     const b = backend();
     const last = this.links.length - 1;
     let a = x;
@@ -150,7 +164,7 @@ export class DenseChainPlan {
         return fused;
       }
     }
-    const output = this.forward(x, rows);
+    const output = this.forwardLayers(x, rows);
     const size = rows * this.outputDim;
     if (this.outputGradient.length < size) this.outputGradient = new Float32Array(size);
     const dy = this.outputGradient.subarray(0, size);
