@@ -75,7 +75,8 @@ export interface FitArgs {
   printFn?: (text: string) => void;
   /**
    * Internal: `false` forces the generic (tape) path even where a planned step applies (a chain of
-   * Dense layers with a named loss; see src/training/plan/). Tests use it to compare the two.
+   * Dense layers with a named loss; see src/training/plan/), and Keras's op chain for a named loss where
+   * the generic step would run it as one tape node (fusedLoss). Tests use it to compare the two.
    */
   planned?: boolean;
 }
