@@ -8,7 +8,8 @@ import type { EpilogueActivation } from '../../backend/backend.js';
 
 const fround = Math.fround;
 
-function activate(t: number, activation: EpilogueActivation): number {
+/** activation(t) in float64 (the callers store into float32); shared with the SimpleRNN reference (rnn.ts). */
+export function activate(t: number, activation: EpilogueActivation): number {
   switch (activation) {
     case 'relu': return t > 0 ? t : 0;
     // Two branches keep exp from overflowing for large |t| (as the unary kernel).

@@ -8,18 +8,9 @@
 import type { RecurrentActivation, SimpleRnnGradients, SimpleRnnParams } from '../../backend/backend.js';
 import { matmul } from './matmul.js';
 import { reduce } from './reduce.js';
+import { activate } from './epilogue.js';
 
 const fround = Math.fround;
-
-function activate(v: number, activation: RecurrentActivation): number {
-  switch (activation) {
-    case 'relu': return v > 0 ? v : 0;
-    // Two branches keep exp from overflowing for large |v| (as the unary kernel).
-    case 'sigmoid': if (v >= 0) return 1 / (1 + Math.exp(-v)); else { const e = Math.exp(v); return e / (1 + e); }
-    case 'tanh': return Math.tanh(v);
-    default: return v;
-  }
-}
 
 /** activation'(z) from the output h = activation(z): relu (h > 0), sigmoid h (1 - h), tanh 1 - h². */
 function derivative(h: number, activation: RecurrentActivation): number {
