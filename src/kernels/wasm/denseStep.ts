@@ -24,11 +24,7 @@ export function denseForwardOneThread(s: DenseForward): boolean {
   const mod = layers <= MAX_LAYERS ? oneThreadModule() ?? kernelModule() : null;
   if (mod === null) return false;
   const { rows, units } = s;
-  let parameters = 0, outputs = 0;
-  for (let l = 0; l < layers; l++) {
-    parameters += (units[l] + 1) * units[l + 1];
-    outputs += rows * units[l + 1];
-  }
+  const { parameters, outputs } = chainSizes(rows, units);
   // The params' pointer slots in order: x, y, weights, m, v, gradients, outputs, dy, dx, sums (unused ones empty).
   const at = tryLayout(mod, [PARAMS_INTS, s.x.length, 0, parameters, 0, 0, 0, outputs, 0, 0, 0]);
   if (at === null) return false;
@@ -37,9 +33,25 @@ export function denseForwardOneThread(s: DenseForward): boolean {
   copyIn(f32, s.weights, at[3] >> 2);
   writeParams(mod.i32, at, rows, units, s.relu);
   mod.exports.denseForward(at[0]);
-  const predictionsAt = (at[7] >> 2) + outputs - s.output.length;
-  s.output.set(f32.subarray(predictionsAt, predictionsAt + s.output.length));
+  copyPredictions(f32, at, outputs, s.output);
   return true;
+}
+
+/** Floats of a chain on `rows` rows: every kernel and bias, every layer's output, and the widest layer. */
+function chainSizes(rows: number, units: number[]): { parameters: number; outputs: number; widest: number } {
+  let parameters = 0, outputs = 0, widest = 0;
+  for (let l = 0; l + 1 < units.length; l++) {
+    parameters += (units[l] + 1) * units[l + 1];
+    outputs += rows * units[l + 1];
+    widest = Math.max(widest, units[l + 1], units[l]);
+  }
+  return { parameters, outputs, widest };
+}
+
+/** The last layer's output (the end of the outputs region, at[7]) into `output`. */
+function copyPredictions(f32: Float32Array, at: number[], outputs: number, output: Float32Array): void {
+  const predictionsAt = (at[7] >> 2) + outputs - output.length;
+  output.set(f32.subarray(predictionsAt, predictionsAt + output.length));
 }
 
 /** DenseStepParams' integer part: rows, layers, units, relu flags and the ten region pointers at[1..10]. */
@@ -63,12 +75,7 @@ export function denseTrainStepOneThread(s: DenseTrainStep, on?: OneThreadModule)
   const mod = layers <= MAX_LAYERS ? on ?? oneThreadModule() ?? kernelModule() : null;
   if (mod === null) return jsDenseTrainStep(s);
   const { rows, units } = s;
-  let parameters = 0, outputs = 0, widest = 0;
-  for (let l = 0; l < layers; l++) {
-    parameters += (units[l] + 1) * units[l + 1];
-    outputs += rows * units[l + 1];
-    widest = Math.max(widest, units[l + 1], units[l]);
-  }
+  const { parameters, outputs, widest } = chainSizes(rows, units);
   const at = tryLayout(mod, [PARAMS_INTS, s.x.length, s.y.length, parameters, parameters, parameters, parameters,
     outputs, rows * widest, rows * widest, 2 * widest]);
   if (at === null) return jsDenseTrainStep(s);
@@ -89,8 +96,7 @@ export function denseTrainStepOneThread(s: DenseTrainStep, on?: OneThreadModule)
   copyOut(f32, weightsAt >> 2, s.weights);
   copyOut(f32, mAt >> 2, s.momentum);
   copyOut(f32, vAt >> 2, s.velocity);
-  const predictionsAt = (at[7] >> 2) + outputs - s.output.length;
-  s.output.set(f32.subarray(predictionsAt, predictionsAt + s.output.length));
+  copyPredictions(f32, at, outputs, s.output);
   return loss;
 }
 
