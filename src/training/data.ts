@@ -66,18 +66,21 @@ export function gatherRows(t: Tensor, indices: Int32Array | number[], start: num
     const from = indices[start] * row;
     return new Tensor(t.values.slice(from, from + count * row), [count, ...t.shape.slice(1)]);
   }
-  const out = new Float32Array(count * row);
-  const values = t.values;
-  if (row < 64) {
+  return new Tensor(copyRows(t.values, row, indices, start, end, new Float32Array(count * row)), [count, ...t.shape.slice(1)]);
+}
+
+/** Rows indices[start..end) of `values` (rows of `width` floats) into `out`, one after another; returns `out`. */
+export function copyRows(values: Float32Array, width: number, indices: Int32Array | number[], start: number, end: number,
+  out: Float32Array): Float32Array {
+  if (width < 64) {
     // Short rows (the seed's 30 features): a plain loop; a subarray per row costs more than its copy.
-    for (let i = 0, o = 0; i < count; i++) {
-      const from = indices[start + i] * row;
-      for (let j = 0; j < row; j++) out[o++] = values[from + j];
+    for (let i = start, o = 0; i < end; i++) {
+      for (let from = indices[i] * width, to = from + width; from < to; from++, o++) out[o] = values[from];
     }
   } else {
-    for (let i = 0; i < count; i++) out.set(values.subarray(indices[start + i] * row, (indices[start + i] + 1) * row), i * row);
+    for (let i = start; i < end; i++) out.set(values.subarray(indices[i] * width, (indices[i] + 1) * width), (i - start) * width);
   }
-  return new Tensor(out, [count, ...t.shape.slice(1)]);
+  return out;
 }
 
 /** Keras's validation_split: the last fraction of the samples, taken before any shuffling. */

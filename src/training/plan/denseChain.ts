@@ -14,6 +14,7 @@ import { Tensor, type Variable } from '../../tensor/tensor.js';
 import type { Optimizer } from '../../optimizers/index.js';
 import { Adam, type FusedAdamStep } from '../../optimizers/adam.js';
 import { lossAndGradient, type PlannedLoss } from './losses.js';
+import { copyRows } from '../data.js';
 
 /** Backend.denseTrainStep's request (training reaches the backend only through the engine). */
 type DenseTrainStep = Parameters<ReturnType<typeof backend>['denseTrainStep']>[0];
@@ -95,11 +96,7 @@ export class DenseChainPlan {
    * 1: targets), grown to the largest batch seen: a view valid until the next gather into that slot.
    */
   gather(slot: 0 | 1, values: Float32Array, width: number, order: Int32Array, start: number, end: number): Float32Array {
-    const out = rowsOf(this.gathered, slot, (end - start) * width);
-    for (let i = start, o = 0; i < end; i++) {
-      for (let from = order[i] * width, to = from + width; from < to; from++, o++) out[o] = values[from];
-    }
-    return out;
+    return copyRows(values, width, order, start, end, rowsOf(this.gathered, slot, (end - start) * width));
   }
 
   /** Whether this plan was made for `links` (the same variables and activations). */
