@@ -120,7 +120,50 @@ export interface Backend {
    * `output`; or false, doing nothing, when the backend runs it faster as separate kernels.
    */
   denseForward(pass: DenseForward): boolean;
+  /**
+   * Runs `program` (see Program): copies each `inputs` array into its buffer, runs the ops in order, then
+   * copies each `outputs` buffer into its array. Buffers not given as inputs start with unspecified contents.
+   */
+  runProgram(program: Program, inputs: readonly ProgramIO[], outputs: readonly ProgramIO[]): void;
 }
+
+/** A buffer of a program and the caller's array of the same length: [buffer index, array]. */
+export type ProgramIO = readonly [number, Float32Array];
+
+/**
+ * A fixed sequence of kernel calls over numbered buffers that the backend holds for one `runProgram` call:
+ * a planned training step (src/training/plan/) runs a whole step as one program, so a backend that keeps
+ * its own memory (wasm) copies only the step's inputs and results, not every kernel's operands and output.
+ * Ops name buffers by index; element counts come from the buffers' sizes and the ops' params, which must
+ * agree. An op's output buffer must not be one of its inputs, except where an op says so.
+ */
+export interface Program {
+  /** Each buffer's size in floats. */
+  buffers: number[];
+  ops: ProgramOp[];
+}
+
+/** One op of a Program: the Backend kernel of the same name, writing into a buffer of the program. */
+export type ProgramOp =
+  | { op: 'conv2d'; x: number; filter: number; y: number; p: Conv2DParams }
+  | { op: 'conv2dBackpropInput'; dy: number; filter: number; dx: number; p: Conv2DParams }
+  | { op: 'conv2dBackpropFilter'; x: number; dy: number; dfilter: number; p: Conv2DParams }
+  /** y (m, n) = a (m, k) · b (k, n), either transposed: `matmul` with batch 1. */
+  | { op: 'matmul'; a: number; b: number; y: number; m: number; k: number; n: number; transposeA: boolean; transposeB: boolean }
+  /** y = activation(z + bias) over all of z, bias (channels) repeating; y may be z; bias null: none. */
+  | { op: 'biasActivation'; z: number; bias: number | null; y: number; activation: EpilogueActivation }
+  /** dz = dy * activation'(y) over all of dy; dz may be dy; dbias (dy's last axis, `channels`) unless null. */
+  | { op: 'biasActivationGrad'; dy: number; y: number; dz: number; dbias: number | null; activation: EpilogueActivation;
+      channels: number }
+  | { op: 'maxPool2d'; x: number; y: number; p: Pool2DParams }
+  | { op: 'maxPool2dBackprop'; dy: number; x: number; dx: number; p: Pool2DParams }
+  /** y = a * b elementwise on equal sizes (a dropout mask); y may be a. */
+  | { op: 'mul'; a: number; b: number; y: number }
+  /**
+   * JavaScript between kernels (a loss and its gradient): called with a view of every buffer, by index,
+   * valid during the call only. It may read and write them, and must not call the backend.
+   */
+  | { op: 'host'; run: (buffers: Float32Array[]) => void };
 
 /**
  * A training step of Dense layers y = activation(x W + b), relu or linear, on `rows` rows, loss mean((t - y)²)

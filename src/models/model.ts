@@ -10,6 +10,7 @@ import { InputLayer } from '../layers/core/input.js';
 import { Dense } from '../layers/core/dense.js';
 import { getActivation } from '../activations/index.js';
 import { PLANNED_ACTIVATIONS, type DenseLink } from '../training/plan/denseChain.js';
+import { describeLayer, type ChainLink } from './chain.js';
 import type { Tensor, Variable } from '../tensor/tensor.js';
 import { mapGraph, type Graph } from './graph.js';
 import { summaryText, type SummaryOptions } from './summary.js';
@@ -156,6 +157,31 @@ export class Model extends Layer implements TrainableModel {
       if (!PLANNED_ACTIVATIONS.includes(activation) || getActivation(activation) !== layer.activation) return null;
       if (!layer.kernel.trainable || (layer.bias && !layer.bias.trainable)) return null;
       links.push({ kernel: layer.kernel, bias: layer.bias, activation });
+      current = node.outputs[0];
+    }
+    return current === this.outputTensors[0] && links.length > 0 ? links : null;
+  }
+
+  /**
+   * The model as a chain of layers, input first, each with its per-sample input and output shapes, when it
+   * is one (one input, one output, each node one tensor in and out, every shape known); null otherwise.
+   * The trainer plans steps for chains whose layers it can run (src/training/plan/layerChain.ts).
+   */
+  layerChain(): ChainLink[] | null {
+    if (!this.graph || !this.trainable || this.inputTensors.length !== 1 || this.outputTensors.length !== 1) return null;
+    let current = this.inputTensors[0];
+    const links: ChainLink[] = [];
+    for (const node of this.graph.nodes) {
+      if (node.layer instanceof InputLayer) {
+        if (node !== current.node) return null;
+        continue;
+      }
+      // Call options (Dropout called with `training`) change what a layer does: the generic path handles them.
+      if (node.inputs.length !== 1 || node.inputs[0] !== current || node.outputs.length !== 1
+        || Object.keys(node.kwargTensors).length > 0 || Object.keys(node.callOptions).length > 0) return null;
+      const inputShape = current.shape.slice(1), outputShape = node.outputs[0].shape.slice(1);
+      if (inputShape.some((d) => d === null) || outputShape.some((d) => d === null)) return null;
+      links.push({ layer: describeLayer(node.layer), inputShape: inputShape as number[], outputShape: outputShape as number[] });
       current = node.outputs[0];
     }
     return current === this.outputTensors[0] && links.length > 0 ? links : null;

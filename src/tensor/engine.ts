@@ -4,6 +4,11 @@
  * the environment variable KERATS_BACKEND=js (Node) starts on the reference kernels instead.
  */
 import { getBackend, registerBackend, setBackend, type Backend } from '../backend/backend.js';
+
+/** The backend's program types, for planned steps (src/training/plan/), which reach the backend only through here. */
+export type {
+  Conv2DParams, EpilogueActivation, Pool2DParams, Program, ProgramIO, ProgramOp,
+} from '../backend/backend.js';
 import { jsBackend } from '../kernels/js/index.js';
 import { wasmAvailable, wasmBackend } from '../kernels/wasm/index.js';
 

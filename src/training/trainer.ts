@@ -17,6 +17,7 @@ import {
 } from './data.js';
 import type { TensorLike } from '../ops/convert.js';
 import { DenseChainPlan, isPlannable, type DenseLink } from './plan/denseChain.js';
+import { LayerChainPlan, lowerChain, type ChainLink } from './plan/layerChain.js';
 import { fusedLoss, lossAndGradient, plannedLoss, type PlannedLoss } from './plan/losses.js';
 
 export type { DataLike, Batch, BatchSource } from './data.js';
@@ -41,7 +42,12 @@ export interface TrainableModel {
    * output, no regularizers, constraints or other layers); null otherwise. Lets the trainer run planned steps.
    */
   denseChain?(): DenseLink[] | null;
+  /** The model as a chain of single-input, single-output layers with known shapes; null otherwise (see Model). */
+  layerChain?(): ChainLink[] | null;
 }
+
+/** A planned step: a Dense chain's, or a chain of layers the layer plan runs. */
+type Plan = DenseChainPlan | LayerChainPlan;
 
 type LossId = string | LossFn;
 export interface CompileArgs {
@@ -124,7 +130,7 @@ interface OutputSpec {
 }
 
 /** Plans by model, kept across Trainers (predict before compile makes a Trainer per call). */
-const plans = new WeakMap<TrainableModel, DenseChainPlan>();
+const plans = new WeakMap<TrainableModel, Plan>();
 
 function perOutput<T>(value: T | T[] | Record<string, T> | undefined, names: string[], what: string): (T | undefined)[] {
   if (value === undefined) return names.map(() => undefined);
@@ -220,24 +226,35 @@ export class Trainer {
    * The planned step for this model when it is a chain of Dense layers (and, with `withLoss`, has one
    * output whose loss the plan knows); null means the generic path. `planned: false` forces that.
    */
-  private planFor(planned: boolean | undefined, withLoss: boolean): DenseChainPlan | null {
+  private planFor(planned: boolean | undefined, withLoss: boolean): Plan | null {
     if (planned === false) return null;
     if (withLoss && (this.outputs.length !== 1 || this.outputs[0].planned === null)) return null;
+    const known = plans.get(this.model);
     const chain = this.model.denseChain?.() ?? null;
-    if (chain === null || !isPlannable(chain)) return null;
-    let plan = plans.get(this.model);
-    if (!plan || !plan.matches(chain)) {
-      plan = new DenseChainPlan(chain);
+    if (chain !== null && isPlannable(chain)) {
+      if (known instanceof DenseChainPlan && known.matches(chain)) return known;
+      const plan = new DenseChainPlan(chain);
       plans.set(this.model, plan);
+      return plan;
     }
+    // Other chains (convolutions, pooling, dropout): one backend program per step (plan/layerChain.ts).
+    const links = this.model.layerChain?.() ?? null;
+    if (links === null) return null;
+    if (known instanceof LayerChainPlan && known.matches(links)) return known;
+    const stages = lowerChain(links);
+    if (stages === null) return null;
+    const plan = new LayerChainPlan(links, stages);
+    plans.set(this.model, plan);
     return plan;
   }
 
   /** Whether a plan runs this batch: no sample weights, inputs (rows, inputDim), targets the loss's size. */
-  private fitsPlan(plan: DenseChainPlan, batch: TensorBatch): boolean {
+  private fitsPlan(plan: Plan, batch: TensorBatch): boolean {
     const x = batchShape(batch, 'xs', 0)!;
     const inputs = batch instanceof RowBatch ? batch.sources.xs.length : batch.xs.length;
-    if (batch.sampleWeight || inputs !== 1 || x.length !== 2 || x[1] !== plan.inputDim || x[0] === 0) return false;
+    const shape = plan.inputShape;
+    if (batch.sampleWeight || inputs !== 1 || x.length !== shape.length + 1 || x[0] === 0
+      || shape.some((d, i) => x[i + 1] !== d)) return false;
     const y = batchShape(batch, 'ys', 0);
     if (y === undefined) return true;
     const perRow = this.outputs[0].planned === 'sparse_categorical_crossentropy' ? 1 : plan.outputDim;
@@ -245,7 +262,7 @@ export class Trainer {
   }
 
   /** Tracks a planned batch as `track` does a generic one: the loss (float32, as the tape's), then metrics. */
-  private trackPlanned(trackers: Trackers, part: number, output: Float32Array, yTrue: Tensor, plan: DenseChainPlan): void {
+  private trackPlanned(trackers: Trackers, part: number, output: Float32Array, yTrue: Tensor, plan: Plan): void {
     const o = this.outputs[0];
     const rows = yTrue.shape[0];
     trackers.loss.updateState(Math.fround(part * o.weight), rows);
@@ -256,7 +273,7 @@ export class Trainer {
   }
 
   /** A planned batch's inputs and targets as flat arrays: a RowBatch's rows gathered into the plan's buffers. */
-  private plannedArrays(plan: DenseChainPlan, batch: TensorBatch): { x: Float32Array; y: Tensor; rows: number } {
+  private plannedArrays(plan: Plan, batch: TensorBatch): { x: Float32Array; y: Tensor; rows: number } {
     if (!(batch instanceof RowBatch)) return { x: batch.xs[0].values, y: batch.ys[0], rows: batch.xs[0].shape[0] };
     const { sources, order, start, end } = batch;
     const [xSource, ySource] = [sources.xs[0], sources.ys[0]];
@@ -269,7 +286,7 @@ export class Trainer {
    * One optimizer step on a batch; constraints are applied after the update, as Keras's optimizer does.
    * `fuseLoss`: named losses as one tape node (fit's default; `planned: false` keeps Keras's op chain).
    */
-  private trainStep(batch: TensorBatch, trackers: Trackers, plan: DenseChainPlan | null = null, fuseLoss = false): void {
+  private trainStep(batch: TensorBatch, trackers: Trackers, plan: Plan | null = null, fuseLoss = false): void {
     if (plan && this.fitsPlan(plan, batch)) {
       const o = this.outputs[0];
       const { x, y, rows } = this.plannedArrays(plan, batch);
@@ -342,7 +359,7 @@ export class Trainer {
     this.model.stopTraining = false;
 
     // Resolved at the first batch: a Sequential given no input shape builds from it.
-    let plan: DenseChainPlan | null | undefined;
+    let plan: Plan | null | undefined;
     // Per-batch hooks nobody defines cost nothing (no logs built, no await).
     const batchBegin = callbacks.has('onTrainBatchBegin');
     const batchEnd = callbacks.has('onTrainBatchEnd');
@@ -502,7 +519,7 @@ export class Trainer {
   }
 
   /** Loss and metrics of one batch, without updating weights. */
-  private testStep(batch: TensorBatch, trackers: Trackers, plan: DenseChainPlan | null = null): void {
+  private testStep(batch: TensorBatch, trackers: Trackers, plan: Plan | null = null): void {
     if (plan && this.fitsPlan(plan, batch)) {
       const { x, y, rows } = this.plannedArrays(plan, batch);
       const output = plan.forward(x, rows);
@@ -517,7 +534,7 @@ export class Trainer {
   }
 
   private evaluateLogs(xs: Tensor[], ys: Tensor[], batchSize: number, prefix: string, sampleWeight: Tensor | null = null,
-    plan: DenseChainPlan | null = null): Logs {
+    plan: Plan | null = null): Logs {
     const n = xs[0].shape[0];
     const trackers = this.makeTrackers();
     if (plan && this.fitsPlan(plan, { xs, ys, sampleWeight })) {
@@ -586,7 +603,7 @@ export class Trainer {
   }
 
   /** predict on a plan: each batch of rows is a view of x, written into one output array. */
-  private predictPlanned(plan: DenseChainPlan, x: Tensor, batchSize: number): Tensor {
+  private predictPlanned(plan: Plan, x: Tensor, batchSize: number): Tensor {
     const n = x.shape[0];
     const d = plan.outputDim;
     // One batch: the plan writes its output into a fresh array, returned as is.

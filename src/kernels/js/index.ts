@@ -9,6 +9,7 @@ import { avgPool2d, avgPool2dBackprop, maxPool2d, maxPool2dBackprop } from './po
 import { simpleRnnBackward, simpleRnnForward } from './rnn.js';
 import { biasActivation, biasActivationGrad } from './epilogue.js';
 import { denseForward, denseTrainStep } from './denseStep.js';
+import { runProgram } from './program.js';
 
 export const jsBackend: Backend = {
   name: 'js',
@@ -19,4 +20,5 @@ export const jsBackend: Backend = {
   biasActivation, biasActivationGrad,
   denseTrainStep,
   denseForward,
+  runProgram,
 };

@@ -10,10 +10,13 @@
  * or whole images where rows would overlap) from one counter in wasm memory until none is left.
  */
 import type {
-  Backend, BinaryOp, Conv2DParams, DenseForward, DenseTrainStep, Pool2DParams, ReduceOp, UnaryOp,
+  Backend, BinaryOp, Conv2DParams, DenseForward, DenseTrainStep, Pool2DParams, Program, ProgramIO, ReduceOp, UnaryOp,
 } from '../../backend/backend.js';
+import { checkProgramIO } from '../js/program.js';
 import { jsBackend } from '../js/index.js';
-import { cut, kernelModule, threading, tryLayout, uninitializedFloats, type KernelModule, type KernelName } from './module.js';
+import {
+  ACTIVATION_CODES, cut, kernelModule, threading, tryLayout, uninitializedFloats, type KernelModule, type KernelName,
+} from './module.js';
 import { oneThreadModule, type OneThreadModule } from './small.js';
 import { simpleRnnBackward, simpleRnnForward } from './rnn.js';
 import { biasActivation, biasActivationGrad, PIECE } from './epilogue.js';
@@ -75,6 +78,32 @@ const roundUp = (n: number, multiple: number) => Math.ceil(n / multiple) * multi
 const grainFor = (total: number, multiple: number, least: number) =>
   roundUp(Math.max(least, Math.ceil(total / CHUNKS)), multiple);
 
+/** Whether a call of `flops` with these chunks runs on two threads: large, more than one chunk, the worker up. */
+function splits(m: KernelModule, flops: number, chunks: Chunks): boolean {
+  return flops >= threading.splitFlops && chunks.grain < chunks.total && m.helper !== null && m.helper.available();
+}
+
+/**
+ * Runs `kernel` on operands already in wasm memory (byte offsets): on both threads when `split`, each with its
+ * own params block and scratch, the two claiming chunks from one counter. `outputsAt` holds one output per
+ * thread when the kernel adds into a per-thread output (the filter gradient: the caller zeroes and sums them).
+ */
+function callAt(m: KernelModule, kernel: KernelName, inputsAt: number[], outputsAt: number[], scratchAt: number[],
+  paramsAt: number[], counterAt: number, params: number[], split: boolean, chunks: Chunks): void {
+  const grain = split ? chunks.grain : chunks.total;
+  m.i32[counterAt >> 2] = 0;
+  const args = (t: number) => {
+    m.i32.set([...params, 0, chunks.total, grain, counterAt, t], paramsAt[t] >> 2);
+    const out = outputsAt[Math.min(t, outputsAt.length - 1)];
+    return kernel === 'matmul' ? [inputsAt[0], inputsAt[1], out, paramsAt[t]]
+      : [inputsAt[0], inputsAt[1], out, scratchAt[t], paramsAt[t]];
+  };
+  const call = (a: number[]) => (m.exports[kernel] as (...p: number[]) => void)(...a);
+  const first = args(0);
+  if (split) m.helper!.runBeside(kernel, args(1), () => call(first));
+  else call(first);
+}
+
 /**
  * Copies `inputs` into wasm memory, lays out params, output and scratch, runs the kernel (on two
  * threads when it is large, the worker is up and there is more than one chunk), copies the output out.
@@ -83,27 +112,16 @@ const grainFor = (total: number, multiple: number, least: number) =>
 function run(kernel: KernelName, inputs: Float32Array[], outputSize: number, scratchSize: number,
   params: number[], flops: number, chunks: Chunks): Float32Array | null {
   const m = module();
-  const split = flops >= threading.splitFlops && chunks.grain < chunks.total && m.helper !== null && m.helper.available();
+  const split = splits(m, flops, chunks);
   const threads = split ? 2 : 1;
-  const grain = split ? chunks.grain : chunks.total;
   const outputs = chunks.outputPerThread ? threads : 1;
   const offsets = tryLayout(m, [...Array<number>(threads).fill(PARAMS_INTS), 1, ...inputs.map((x) => x.length),
     ...Array<number>(outputs).fill(outputSize), ...Array<number>(threads).fill(scratchSize)]);
   if (offsets === null) return null;
   const [paramsAt, [counterAt], inputsAt, outputAt, scratchAt] = cut(offsets, [threads, 1, inputs.length, outputs, threads]);
   inputs.forEach((x, i) => m.f32.set(x, inputsAt[i] >> 2));
-  m.i32[counterAt >> 2] = 0;
   if (chunks.outputPerThread) for (const at of outputAt) m.f32.fill(0, at >> 2, (at >> 2) + outputSize);
-  const args = (t: number) => {
-    m.i32.set([...params, 0, chunks.total, grain, counterAt, t], paramsAt[t] >> 2);
-    const out = outputAt[chunks.outputPerThread ? t : 0];
-    return kernel === 'matmul' ? [inputsAt[0], inputsAt[1], out, paramsAt[t]]
-      : [inputsAt[0], inputsAt[1], out, scratchAt[t], paramsAt[t]];
-  };
-  const call = (a: number[]) => (m.exports[kernel] as (...p: number[]) => void)(...a);
-  const first = args(0);
-  if (split) m.helper!.runBeside(kernel, args(1), () => call(first));
-  else call(first);
+  callAt(m, kernel, inputsAt, outputAt, scratchAt, paramsAt, counterAt, params, split, chunks);
   const y = m.f32.slice(outputAt[0] >> 2, (outputAt[0] >> 2) + outputSize);
   for (let t = 1; t < outputs; t++) {
     const other = m.f32.subarray(outputAt[t] >> 2, (outputAt[t] >> 2) + outputSize);
@@ -123,17 +141,24 @@ function matmul(a: Float32Array, b: Float32Array, batch: number, m: number, k: n
     const y = matmulOneThread(a, b, batch, m, k, n, transposeA, transposeB, bBatch, out);
     if (y !== null) return y;
   }
+  const { params, flops, chunks } = matmulLayout(batch, m, k, n, transposeA, transposeB, bBatch);
+  const y = run('matmul', [a, b], batch * m * n, 0, params, flops, chunks);
+  if (y === null) return jsBackend.matmul(a, b, batch, m, k, n, transposeA, transposeB, bBatch, out);
+  if (out === undefined) return y;
+  out.set(y);
+  return out;
+}
+
+/** A matmul's params (kernels.c MatmulParams before its chunks), work and chunks. */
+function matmulLayout(batch: number, m: number, k: number, n: number, transposeA: boolean, transposeB: boolean,
+  bBatch: number): { params: number[]; flops: number; chunks: Chunks } {
   const stacks = (bBatch === 1 && !transposeA) || batch === 1;
   const rows = batch * m;
   const byColumns = stacks && rows < 128 && n >= 128;
   const chunks = !stacks ? { total: batch, grain: grainFor(batch, 1, 1) }
     : byColumns ? { total: n, grain: grainFor(n, 8, 64) } : { total: rows, grain: grainFor(rows, 4, 64) };
   const params = [batch, m, k, n, transposeA ? 1 : 0, transposeB ? 1 : 0, bBatch, byColumns ? 1 : 0];
-  const y = run('matmul', [a, b], batch * m * n, 0, params, 2 * batch * m * k * n, chunks);
-  if (y === null) return jsBackend.matmul(a, b, batch, m, k, n, transposeA, transposeB, bBatch, out);
-  if (out === undefined) return y;
-  out.set(y);
-  return out;
+  return { params, flops: 2 * batch * m * k * n, chunks };
 }
 
 /** Region sizes (floats) of a one-thread matmul call: params, counter, a, b, y; reused between calls. */
@@ -346,6 +371,94 @@ function denseForward(s: DenseForward): boolean {
   return !splitsAcrossThreads(s.rows, s.units) && denseForwardOneThread(s);
 }
 
+/**
+ * Backend.runProgram: every buffer of the program is a region of wasm memory for the whole call, so each op
+ * is a kernel call on offsets, with nothing copied but the program's inputs and outputs; the large ones
+ * split across the two threads as the separate kernels do, with the same chunks, so every op gives the
+ * same floats as its separate kernel (except on fewer than 1,024 floats, where the separate epilogue
+ * kernels run in JS and round sigmoid and tanh differently). Falls back to the JS reference when wasm32
+ * memory cannot hold it.
+ */
+function runProgram(program: Program, inputs: readonly ProgramIO[], outputs: readonly ProgramIO[]): void {
+  checkProgramIO(program, inputs, 'input');
+  checkProgramIO(program, outputs, 'output');
+  const m = module();
+  const size = program.buffers;
+  // Past the buffers: each thread's params and scratch, the chunk counter, the filter gradient's
+  // second-thread output, the pool params (12 ints) and the epilogue gradient's double accumulators.
+  let scratch = 0, extra = 0, channels = 0;
+  for (const op of program.ops) {
+    if (op.op === 'conv2d' || op.op === 'conv2dBackpropInput' || op.op === 'conv2dBackpropFilter') {
+      scratch = Math.max(scratch, convLayout(op.p).scratch);
+    }
+    if (op.op === 'conv2dBackpropFilter') extra = Math.max(extra, size[op.dfilter]);
+    if (op.op === 'biasActivationGrad' && op.dbias !== null) channels = Math.max(channels, op.channels);
+  }
+  const at = tryLayout(m, [...size, PARAMS_INTS, PARAMS_INTS, 1, scratch, scratch, extra, 16, 2 * channels]);
+  if (at === null) {
+    jsBackend.runProgram(program, inputs, outputs);
+    return;
+  }
+  const [buf, [params0, params1, counterAt, scratch0, scratch1, extraAt, poolAt, accAt]] = cut(at, [size.length, 8]);
+  const paramsAt = [params0, params1], scratchAt = [scratch0, scratch1];
+  const e = m.exports;
+  for (const [i, x] of inputs) m.f32.set(x, buf[i] >> 2);
+  for (const op of program.ops) {
+    switch (op.op) {
+      case 'conv2d': case 'conv2dBackpropInput': {
+        // col2im adds onto input positions neighbouring rows share: chunks are whole images unless pointwise.
+        const { params, flops, chunks } = convLayout(op.p, op.op === 'conv2dBackpropInput' && !isPointwise(op.p));
+        const [x, y] = op.op === 'conv2d' ? [op.x, op.y] : [op.dy, op.dx];
+        callAt(m, op.op, [buf[x], buf[op.filter]], [buf[y]], scratchAt, paramsAt, counterAt, params, splits(m, flops, chunks), chunks);
+        break;
+      }
+      case 'conv2dBackpropFilter': {
+        const { params, flops, chunks } = convLayout(op.p);
+        const split = splits(m, flops, chunks), n = size[op.dfilter], dw = buf[op.dfilter];
+        m.f32.fill(0, dw >> 2, (dw >> 2) + n);
+        if (split) m.f32.fill(0, extraAt >> 2, (extraAt >> 2) + n);
+        callAt(m, op.op, [buf[op.x], buf[op.dy]], [dw, extraAt], scratchAt, paramsAt, counterAt, params, split, chunks);
+        // The two threads' sums added as `run` adds them.
+        if (split) e.binarySameShape(dw, extraAt, dw, n, 0);
+        break;
+      }
+      case 'matmul': {
+        const { params, flops, chunks } = matmulLayout(1, op.m, op.k, op.n, op.transposeA, op.transposeB, 1);
+        callAt(m, 'matmul', [buf[op.a], buf[op.b]], [buf[op.y]], scratchAt, paramsAt, counterAt, params, splits(m, flops, chunks), chunks);
+        break;
+      }
+      case 'biasActivation':
+        e.biasActivation(buf[op.z], op.bias === null ? 0 : buf[op.bias], buf[op.y], size[op.z],
+          op.bias === null ? 0 : size[op.bias], ACTIVATION_CODES[op.activation]);
+        break;
+      case 'biasActivationGrad': {
+        const c = op.dbias === null ? 0 : op.channels;
+        m.f32.fill(0, accAt >> 2, (accAt >> 2) + 2 * c);
+        e.biasActivationGrad(buf[op.dy], buf[op.y], buf[op.dz], op.dbias === null ? 0 : buf[op.dbias], accAt, size[op.dy], c,
+          ACTIVATION_CODES[op.activation]);
+        break;
+      }
+      case 'maxPool2d':
+        m.i32.set(poolParams(op.p), poolAt >> 2);
+        e.maxPool2d(buf[op.x], buf[op.y], poolAt);
+        break;
+      case 'maxPool2dBackprop':
+        m.i32.set(poolParams(op.p), poolAt >> 2);
+        e.maxPool2dBackprop(buf[op.dy], buf[op.x], buf[op.dx], poolAt);
+        break;
+      case 'mul':
+        e.binarySameShape(buf[op.a], buf[op.b], buf[op.y], size[op.y], 2);
+        break;
+      case 'host': {
+        const f32 = m.f32;
+        op.run(buf.map((o, i) => f32.subarray(o >> 2, (o >> 2) + size[i])));
+        break;
+      }
+    }
+  }
+  for (const [i, out] of outputs) out.set(m.f32.subarray(buf[i] >> 2, (buf[i] >> 2) + out.length));
+}
+
 const sameShape = (s: number[], t: number[]) => s.length === t.length && s.every((d, i) => d === t[i]);
 
 export const wasmBackend: Backend = {
@@ -354,5 +467,5 @@ export const wasmBackend: Backend = {
   matmul, conv2d, conv2dBackpropInput, conv2dBackpropFilter, binary, unary, reduce, maxPool2d, maxPool2dBackprop,
   simpleRnnForward, simpleRnnBackward,
   biasActivation, biasActivationGrad,
-  denseTrainStep, denseForward,
+  denseTrainStep, denseForward, runProgram,
 };

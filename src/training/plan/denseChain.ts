@@ -42,6 +42,9 @@ export function isPlannable(links: readonly DenseLink[]): boolean {
 export class DenseChainPlan {
   readonly inputDim: number;
   readonly outputDim: number;
+  /** Per-sample shapes, as LayerChainPlan has them. */
+  readonly inputShape: number[];
+  readonly outputShape: number[];
   private readonly links: DenseLink[];
   /** Each layer's output from the latest forward pass (the backward pass reads them): views of `outputs`. */
   private readonly activations: Float32Array[];
@@ -70,6 +73,8 @@ export class DenseChainPlan {
     this.links = [...links];
     this.inputDim = links[0].kernel.shape[0];
     this.outputDim = links[links.length - 1].kernel.shape[1];
+    this.inputShape = [this.inputDim];
+    this.outputShape = [this.outputDim];
     this.activations = links.map(() => new Float32Array(0));
     this.outputs = links.map(() => new Float32Array(0));
     this.inputGradients = links.map(() => new Float32Array(0));
@@ -245,7 +250,7 @@ function columnSums(g: Float32Array, rows: number, units: number, acc: Float64Ar
 }
 
 /** The activation in place, with the js kernels' formulas (src/kernels/js/elementwise.ts, ops/nn.ts). */
-function activate(name: string, z: Float32Array, rows: number, units: number): void {
+export function activate(name: string, z: Float32Array, rows: number, units: number): void {
   const n = rows * units;
   switch (name) {
     case 'relu': for (let i = 0; i < n; i++) if (!(z[i] > 0)) z[i] = 0; break;
@@ -276,7 +281,7 @@ function activate(name: string, z: Float32Array, rows: number, units: number): v
 }
 
 /** Turns d loss / d output into d loss / d pre-activation, in place, from the layer's output `a`. */
-function activationGradient(name: string, g: Float32Array, a: Float32Array, rows: number, units: number): void {
+export function activationGradient(name: string, g: Float32Array, a: Float32Array, rows: number, units: number): void {
   const n = rows * units;
   switch (name) {
     case 'relu': for (let i = 0; i < n; i++) if (!(a[i] > 0)) g[i] = 0; break;
