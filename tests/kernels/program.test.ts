@@ -80,6 +80,14 @@ function allOps(big: boolean): Builder {
       (be) => [be.conv2dBackpropInput(dyv, wv, p)]);
     b.add(`conv2dBackpropFilter ${tag}`, { op: 'conv2dBackpropFilter', x, dy, dfilter: dw, p }, [dw],
       (be) => [be.conv2dBackpropFilter(xv, dyv, p)]);
+    // A conv followed by the epilogue in place on its output (wasm runs the pair as one fused call).
+    for (const activation of ACTIVATIONS) for (const withBias of BOOLS) {
+      const bias = withBias ? b.input(p.outChannels) : null, yf = b.output(outN);
+      b.ops.push({ op: 'conv2d', x, filter: w, y: yf, p });
+      b.add(`conv2d + biasActivation ${activation} bias ${withBias} ${tag}`,
+        { op: 'biasActivation', z: yf, bias: bias?.[0] ?? null, y: yf, activation }, [yf],
+        (be) => [be.biasActivation(be.conv2d(xv, wv, p), bias?.[1] ?? null, activation)]);
+    }
   }
   for (const [m, k, n] of big ? [[200, 37, 45], [20, 33, 300]] : [[7, 5, 9], [3, 11, 2]]) {
     for (const transposeA of BOOLS) for (const transposeB of BOOLS) {

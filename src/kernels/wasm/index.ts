@@ -78,6 +78,9 @@ const roundUp = (n: number, multiple: number) => Math.ceil(n / multiple) * multi
 const grainFor = (total: number, multiple: number, least: number) =>
   roundUp(Math.max(least, Math.ceil(total / CHUNKS)), multiple);
 
+/** ConvParams' epilogue fields: none. Else [1 + activation code, bias offset or 0]. */
+const NO_EPILOGUE: readonly number[] = [0, 0];
+
 /** Whether a call of `flops` with these chunks runs on two threads: large, more than one chunk, the worker up. */
 function splits(m: KernelModule, flops: number, chunks: Chunks): boolean {
   return flops >= threading.splitFlops && chunks.grain < chunks.total && m.helper !== null && m.helper.available();
@@ -89,11 +92,12 @@ function splits(m: KernelModule, flops: number, chunks: Chunks): boolean {
  * thread when the kernel adds into a per-thread output (the filter gradient: the caller zeroes and sums them).
  */
 function callAt(m: KernelModule, kernel: KernelName, inputsAt: number[], outputsAt: number[], scratchAt: number[],
-  paramsAt: number[], counterAt: number, params: number[], split: boolean, chunks: Chunks): void {
+  paramsAt: number[], counterAt: number, params: number[], split: boolean, chunks: Chunks, epilogue = NO_EPILOGUE): void {
   const grain = split ? chunks.grain : chunks.total;
   m.i32[counterAt >> 2] = 0;
   const args = (t: number) => {
-    m.i32.set([...params, 0, chunks.total, grain, counterAt, t], paramsAt[t] >> 2);
+    // The epilogue fields follow the chunks (kernels.h ConvParams); written for every kernel, since params blocks are reused.
+    m.i32.set([...params, 0, chunks.total, grain, counterAt, t, ...epilogue], paramsAt[t] >> 2);
     const out = outputsAt[Math.min(t, outputsAt.length - 1)];
     return kernel === 'matmul' ? [inputsAt[0], inputsAt[1], out, paramsAt[t]]
       : [inputsAt[0], inputsAt[1], out, scratchAt[t], paramsAt[t]];
@@ -403,13 +407,23 @@ function runProgram(program: Program, inputs: readonly ProgramIO[], outputs: rea
   const paramsAt = [params0, params1], scratchAt = [scratch0, scratch1];
   const e = m.exports;
   for (const [i, x] of inputs) m.f32.set(x, buf[i] >> 2);
-  for (const op of program.ops) {
+  const ops = program.ops;
+  for (let o = 0; o < ops.length; o++) {
+    const op = ops[o];
     switch (op.op) {
       case 'conv2d': case 'conv2dBackpropInput': {
         // col2im adds onto input positions neighbouring rows share: chunks are whole images unless pointwise.
         const { params, flops, chunks } = convLayout(op.p, op.op === 'conv2dBackpropInput' && !isPointwise(op.p));
         const [x, y] = op.op === 'conv2d' ? [op.x, op.y] : [op.dy, op.dx];
-        callAt(m, op.op, [buf[x], buf[op.filter]], [buf[y]], scratchAt, paramsAt, counterAt, params, splits(m, flops, chunks), chunks);
+        // A conv followed by the epilogue in place on its output: the conv applies it to each chunk as it
+        // finishes it, while it is in cache, and on both threads; the same function on the same floats.
+        const next = ops[o + 1];
+        const fuse = op.op === 'conv2d' && next?.op === 'biasActivation' && next.z === y && next.y === y
+          && (next.bias === null || size[next.bias] === op.p.outChannels);
+        const epilogue = fuse ? [1 + ACTIVATION_CODES[next.activation], next.bias === null ? 0 : buf[next.bias]] : NO_EPILOGUE;
+        if (fuse) o++;
+        callAt(m, op.op, [buf[x], buf[op.filter]], [buf[y]], scratchAt, paramsAt, counterAt, params, splits(m, flops, chunks),
+          chunks, epilogue);
         break;
       }
       case 'conv2dBackpropFilter': {

@@ -446,8 +446,15 @@ static void conv2d_rows(const float *x, const float *w, float *y, float *col, co
 
 __attribute__((export_name("conv2d")))
 void conv2d(const float *x, const float *w, float *y, float *col, const ConvParams *p) {
+  const int CO = p->outChannels;
   int r0, r1;
-  while (claim(&p->chunks, &r0, &r1)) conv2d_rows(x, w, y, col, p, r0, r1);
+  while (claim(&p->chunks, &r0, &r1)) {
+    conv2d_rows(x, w, y, col, p, r0, r1);
+    if (p->epilogue > 0) {
+      float *yo = y + (long)r0 * CO;
+      biasActivation(yo, (const float *)(long)p->bias, yo, (r1 - r0) * CO, p->bias ? CO : 0, p->epilogue - 1);
+    }
+  }
 }
 
 /* dpatches (rows, K) = dy (rows, C_out) * filter^T, then col2im onto dx (rows: whole images unless pointwise). */

@@ -49,7 +49,16 @@ typedef struct {
   int kernelHeight, kernelWidth, strideHeight, strideWidth, dilationHeight, dilationWidth, padTop, padLeft;
   int chunkRows; /* patch rows built at a time in `col` */
   Chunks chunks;
+  /*
+   * conv2d only: 0, or 1 + an activation code (activations.h) to apply y = activation(y + bias) to each chunk
+   * as it is finished, while it is in cache (`bias` a pointer, or 0 for none). Zeroed memory means none.
+   */
+  int epilogue;
+  int bias;
 } ConvParams;
+
+/* The layer epilogue (epilogue.c): y = activation(z + bias), bias (channels; 0 for none) repeating. */
+void biasActivation(const float *z, const float *bias, float *y, int n, int channels, int activation);
 
 /*
  * Direct convolutions (conv_small.c) over output rows [begin, end): layers with at most 4 output channels, and
