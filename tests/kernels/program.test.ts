@@ -175,7 +175,7 @@ describe('runProgram against separate kernels', () => {
     }
   });
 
-  it('wasm on two threads (every conv and matmul split): the separate kernels bit for bit, the filter gradient within 1e-6',
+  it('wasm on two threads (convs, matmuls, pooling and the epilogue gradient split): the separate kernels bit for bit, sums of two threads\' partials (filter and bias gradients) within 1e-6',
     { skip: noWasm }, async (t) => {
       const saved = threading.splitFlops;
       try {
@@ -184,10 +184,12 @@ describe('runProgram against separate kernels', () => {
         const b = allOps(true);
         const before = wasmThreadStats().splitCalls;
         const got = b.run(wasmBackend);
-        const splitOps = b.cases.filter((c) => c.kind.startsWith('conv') || c.kind === 'matmul').length;
+        const splitOps = b.cases.filter((c) => c.kind.startsWith('conv') || c.kind === 'matmul' || c.kind.startsWith('maxPool')
+          || (c.kind === 'biasActivationGrad' && c.outs.length === 2)).length;
         assert.ok(wasmThreadStats().splitCalls - before >= splitOps, `expected ${splitOps} split ops`);
         compare(b, got, wasmBackend, (g, w, what, c) =>
-          c.kind === 'conv2dBackpropFilter' ? assertRelativeClose(g, w, what, 1e-6) : bits(g, w, what));
+          c.kind === 'conv2dBackpropFilter' || (c.kind === 'biasActivationGrad' && what.includes('output 1'))
+            ? assertRelativeClose(g, w, what, 1e-6) : bits(g, w, what));
       } finally {
         threading.splitFlops = saved;
       }

@@ -9,6 +9,7 @@
  * sigmoid' = y (1 - y), tanh' = 1 - y², evaluated in the same float32 steps as the unfused ops.
  */
 #include "activations.h"
+#include "kernels.h"
 
 /* y (n) = activation(z + bias); y may be z (in place). n % channels == 0 when channels > 0. */
 static inline __attribute__((always_inline)) void biasActivationWith(const float *z, const float *bias, float *y, int n,
@@ -118,4 +119,27 @@ void biasActivationGrad(const float *dy, const float *y, float *dz, float *dbias
     }
   }
   for (int c = 0; c < channels; c++) dbias[c] = (float)acc[c];
+}
+
+/* biasActivationGrad over chunks of rows (units: rows of `channels`), for a call split across threads. */
+typedef struct {
+  int n, channels, activation;
+  Chunks chunks;
+} EpilogueRows;
+
+/*
+ * biasActivationGrad on the rows this thread claims, onto its own running sums: `sums` holds `channels`
+ * doubles (zeroed by the caller), then the thread's dbias (`channels` floats, their float32 value). The
+ * caller adds the threads' sums. On one thread with one chunk this is biasActivationGrad itself.
+ */
+__attribute__((export_name("biasActivationGradRows")))
+void biasActivationGradRows(const float *dy, const float *y, float *dz, float *sums, const EpilogueRows *p) {
+  const int channels = p->channels;
+  double *acc = (double *)sums;
+  float *dbias = sums + 2 * channels;
+  int r0, r1;
+  while (claim(&p->chunks, &r0, &r1)) {
+    const long at = (long)r0 * channels;
+    biasActivationGrad(dy + at, y + at, dz + at, dbias, acc, (r1 - r0) * channels, channels, p->activation);
+  }
 }

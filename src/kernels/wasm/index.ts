@@ -78,6 +78,12 @@ const roundUp = (n: number, multiple: number) => Math.ceil(n / multiple) * multi
 const grainFor = (total: number, multiple: number, least: number) =>
   roundUp(Math.max(least, Math.ceil(total / CHUNKS)), multiple);
 
+/**
+ * What an elementwise op over n floats counts as against `threading.splitFlops`: 8n, so ops over 250 Ki floats
+ * and more (W5's first conv output, 2.8 M, takes ~4 ms on one thread) split across the two threads.
+ */
+const ELEMENTWISE_WORK = 8;
+
 /** ConvParams' epilogue fields: none. Else [1 + activation code, bias offset or 0]. */
 const NO_EPILOGUE: readonly number[] = [0, 0];
 
@@ -388,22 +394,23 @@ function runProgram(program: Program, inputs: readonly ProgramIO[], outputs: rea
   checkProgramIO(program, outputs, 'output');
   const m = module();
   const size = program.buffers;
-  // Past the buffers: each thread's params and scratch, the chunk counter, the filter gradient's
-  // second-thread output, the pool params (12 ints) and the epilogue gradient's double accumulators.
-  let scratch = 0, extra = 0, channels = 0;
+  // Past the buffers: each thread's params and scratch, the chunk counter, and the filter gradient's
+  // second-thread output.
+  let scratch = 0, extra = 0;
   for (const op of program.ops) {
     if (op.op === 'conv2d' || op.op === 'conv2dBackpropInput' || op.op === 'conv2dBackpropFilter') {
       scratch = Math.max(scratch, convLayout(op.p).scratch);
     }
     if (op.op === 'conv2dBackpropFilter') extra = Math.max(extra, size[op.dfilter]);
-    if (op.op === 'biasActivationGrad' && op.dbias !== null) channels = Math.max(channels, op.channels);
+    // Each thread's bias-gradient sums: `channels` doubles, then its dbias.
+    if (op.op === 'biasActivationGrad' && op.dbias !== null) scratch = Math.max(scratch, 3 * op.channels);
   }
-  const at = tryLayout(m, [...size, PARAMS_INTS, PARAMS_INTS, 1, scratch, scratch, extra, 16, 2 * channels]);
+  const at = tryLayout(m, [...size, PARAMS_INTS, PARAMS_INTS, 1, scratch, scratch, extra]);
   if (at === null) {
     jsBackend.runProgram(program, inputs, outputs);
     return;
   }
-  const [buf, [params0, params1, counterAt, scratch0, scratch1, extraAt, poolAt, accAt]] = cut(at, [size.length, 8]);
+  const [buf, [params0, params1, counterAt, scratch0, scratch1, extraAt]] = cut(at, [size.length, 6]);
   const paramsAt = [params0, params1], scratchAt = [scratch0, scratch1];
   const e = m.exports;
   for (const [i, x] of inputs) m.f32.set(x, buf[i] >> 2);
@@ -446,20 +453,35 @@ function runProgram(program: Program, inputs: readonly ProgramIO[], outputs: rea
           op.bias === null ? 0 : size[op.bias], ACTIVATION_CODES[op.activation]);
         break;
       case 'biasActivationGrad': {
-        const c = op.dbias === null ? 0 : op.channels;
-        m.f32.fill(0, accAt >> 2, (accAt >> 2) + 2 * c);
-        e.biasActivationGrad(buf[op.dy], buf[op.y], buf[op.dz], op.dbias === null ? 0 : buf[op.dbias], accAt, size[op.dy], c,
-          ACTIVATION_CODES[op.activation]);
+        const code = ACTIVATION_CODES[op.activation], n = size[op.dy];
+        if (op.dbias === null) {
+          e.biasActivationGrad(buf[op.dy], buf[op.y], buf[op.dz], 0, 0, n, 0, code);
+          break;
+        }
+        // Rows in chunks on both threads when large, each onto its own sums, added here.
+        const c = op.channels, rows = n / c, chunks = { total: rows, grain: grainFor(rows, 1, 16) };
+        const split = splits(m, ELEMENTWISE_WORK * n, chunks);
+        for (const t of split ? [0, 1] : [0]) m.f32.fill(0, scratchAt[t] >> 2, (scratchAt[t] >> 2) + 2 * c);
+        callAt(m, 'biasActivationGradRows', [buf[op.dy], buf[op.y]], [buf[op.dz]], scratchAt, paramsAt, counterAt,
+          [n, c, code], split, chunks);
+        const dbias = m.f32.subarray(buf[op.dbias] >> 2, (buf[op.dbias] >> 2) + c);
+        if (!split) {
+          dbias.set(m.f32.subarray((scratch0 >> 2) + 2 * c, (scratch0 >> 2) + 3 * c));
+        } else {
+          const sum0 = new Float64Array(m.f32.buffer, scratch0, c), sum1 = new Float64Array(m.f32.buffer, scratch1, c);
+          for (let j = 0; j < c; j++) dbias[j] = sum0[j] + sum1[j];
+        }
         break;
       }
-      case 'maxPool2d':
-        m.i32.set(poolParams(op.p), poolAt >> 2);
-        e.maxPool2d(buf[op.x], buf[op.y], poolAt);
+      case 'maxPool2d': case 'maxPool2dBackprop': {
+        // Whole images in chunks, on both threads when large.
+        const p = op.p, chunks = { total: p.batch, grain: grainFor(p.batch, 1, 1) };
+        const work = ELEMENTWISE_WORK * p.batch * p.inHeight * p.inWidth * p.channels;
+        const [kernel, inputsAt, outputAt]: [KernelName, number[], number] = op.op === 'maxPool2d'
+          ? ['maxPool2dImages', [buf[op.x], 0], buf[op.y]] : ['maxPool2dBackpropImages', [buf[op.dy], buf[op.x]], buf[op.dx]];
+        callAt(m, kernel, inputsAt, [outputAt], scratchAt, paramsAt, counterAt, poolParams(p), splits(m, work, chunks), chunks);
         break;
-      case 'maxPool2dBackprop':
-        m.i32.set(poolParams(op.p), poolAt >> 2);
-        e.maxPool2dBackprop(buf[op.dy], buf[op.x], buf[op.dx], poolAt);
-        break;
+      }
       case 'mul':
         e.binarySameShape(buf[op.a], buf[op.b], buf[op.y], size[op.y], 2);
         break;

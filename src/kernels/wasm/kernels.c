@@ -693,6 +693,41 @@ void maxPool2dBackprop(const float *dy, const float *x, float *dx, const PoolPar
     }
 }
 
+/* Pool params and chunks of whole images (units: images), for a pooling call split across threads. */
+typedef struct {
+  PoolParams pool;
+  Chunks chunks;
+} PoolImages;
+
+/* maxPool2d on the images this thread claims (the arguments in the conv kernels' order; two unused). */
+__attribute__((export_name("maxPool2dImages")))
+void maxPool2dImages(const float *x, const float *unused, float *y, float *scratch, const PoolImages *p) {
+  const long inImage = (long)p->pool.inHeight * p->pool.inWidth * p->pool.channels;
+  const long outImage = (long)p->pool.outHeight * p->pool.outWidth * p->pool.channels;
+  int n0, n1;
+  (void)unused;
+  (void)scratch;
+  while (claim(&p->chunks, &n0, &n1)) {
+    PoolParams q = p->pool;
+    q.batch = n1 - n0;
+    maxPool2d(x + n0 * inImage, y + n0 * outImage, &q);
+  }
+}
+
+/* maxPool2dBackprop on the images this thread claims. */
+__attribute__((export_name("maxPool2dBackpropImages")))
+void maxPool2dBackpropImages(const float *dy, const float *x, float *dx, float *scratch, const PoolImages *p) {
+  const long inImage = (long)p->pool.inHeight * p->pool.inWidth * p->pool.channels;
+  const long outImage = (long)p->pool.outHeight * p->pool.outWidth * p->pool.channels;
+  int n0, n1;
+  (void)scratch;
+  while (claim(&p->chunks, &n0, &n1)) {
+    PoolParams q = p->pool;
+    q.batch = n1 - n0;
+    maxPool2dBackprop(dy + n0 * outImage, x + n0 * inImage, dx + n0 * inImage, &q);
+  }
+}
+
 /* y = f(x) elementwise: op 0 relu (x > 0 ? x : 0), 1 step (x > 0 ? 1 : 0); NaN gives 0, as the JS kernels. */
 __attribute__((export_name("unaryMap")))
 void unaryMap(const float *x, float *y, int n, int op) {

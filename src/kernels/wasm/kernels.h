@@ -59,6 +59,9 @@ typedef struct {
 
 /* The layer epilogue (epilogue.c): y = activation(z + bias), bias (channels; 0 for none) repeating. */
 void biasActivation(const float *z, const float *bias, float *y, int n, int channels, int activation);
+/* Its gradient (epilogue.c), adding onto the running sums `acc` (channels doubles) and leaving dbias = (float)acc. */
+void biasActivationGrad(const float *dy, const float *y, float *dz, float *dbias, double *acc, int n, int channels,
+  int activation);
 
 /*
  * Direct convolutions (conv_small.c) over output rows [begin, end): layers with at most 4 output channels, and

@@ -13,9 +13,11 @@ import { relaxedThreadedWasmBase64, relaxedWasmBase64, threadedMemoryPages, thre
 /** The base64 .wasm pair one KernelModule loads from: the baseline builds or the relaxed-SIMD ones. */
 interface Builds { single: string; threaded: string; relaxed: boolean }
 
-export type KernelName = 'matmul' | 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter' | 'simpleRnnForward' | 'simpleRnnBackward';
+export type KernelName = 'matmul' | 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter' | 'simpleRnnForward' | 'simpleRnnBackward'
+  | 'maxPool2dImages' | 'maxPool2dBackpropImages' | 'biasActivationGradRows';
 const KERNEL_CODES: Record<KernelName, number> = {
   matmul: 0, conv2d: 1, conv2dBackpropInput: 2, conv2dBackpropFilter: 3, simpleRnnForward: 4, simpleRnnBackward: 5,
+  maxPool2dImages: 6, maxPool2dBackpropImages: 7, biasActivationGradRows: 8,
 };
 
 export interface KernelExports {
@@ -37,6 +39,9 @@ export interface KernelExports {
   biasActivation(z: number, bias: number, y: number, n: number, channels: number, activation: number): void;
   biasActivationGrad(dy: number, y: number, dz: number, dbias: number, acc: number, n: number, channels: number,
     activation: number): void;
+  maxPool2dImages(x: number, unused: number, y: number, scratch: number, params: number): void;
+  maxPool2dBackpropImages(dy: number, x: number, dx: number, scratch: number, params: number): void;
+  biasActivationGradRows(dy: number, y: number, dz: number, sums: number, params: number): void;
   denseTrainStep(params: number): number;
   denseForward(params: number): void;
 }
@@ -81,7 +86,8 @@ const WORKER_SOURCE = `
 const { workerData: d } = require('node:worker_threads');
 const e = new WebAssembly.Instance(d.module, { env: { memory: d.memory } }).exports;
 e.__stack_pointer.value = d.stackTop;
-const kernels = [e.matmul, e.conv2d, e.conv2dBackpropInput, e.conv2dBackpropFilter, e.simpleRnnForward, e.simpleRnnBackward];
+const kernels = [e.matmul, e.conv2d, e.conv2dBackpropInput, e.conv2dBackpropFilter, e.simpleRnnForward, e.simpleRnnBackward,
+  e.maxPool2dImages, e.maxPool2dBackpropImages, e.biasActivationGradRows];
 const c = new Int32Array(d.memory.buffer, d.control, ${CONTROL_INTS});
 Atomics.store(c, ${READY}, 1);
 Atomics.notify(c, ${READY});

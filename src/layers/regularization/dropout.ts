@@ -3,7 +3,7 @@
  * 1 / (1 - rate) (inverted dropout); identity at inference (keras/src/layers/regularization/dropout.py).
  */
 import { ValueError } from '../../core/errors.js';
-import { randomFloat } from '../../core/random.js';
+import { bernoulliFill } from '../../core/random.js';
 import * as ops from '../../ops/index.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { Layer, type Kwargs, type LayerArgs, type Shape } from '../layer.js';
@@ -36,7 +36,7 @@ export function dropoutWithMask(x: Tensor, rate: number, noiseShape: number[]): 
   const size = noiseShape.reduce((p, d) => p * d, 1);
   const mask = new Float32Array(size);
   const keep = 1 - rate;
-  if (keep > 0) for (let i = 0; i < size; i++) mask[i] = randomFloat() < keep ? 1 / keep : 0;
+  if (keep > 0) bernoulliFill(mask, keep, 1 / keep);
   return ops.multiply(x, new Tensor(mask, noiseShape));
 }
 

@@ -10,7 +10,7 @@
  * then runs in place on the gradients (every optimizer, schedule and clipping stays exact).
  * Dropout draws its mask from the global generator in the layer's order, so `setSeed` reproduces it.
  */
-import { randomFloat } from '../../core/random.js';
+import { bernoulliFill } from '../../core/random.js';
 import { convOutputLength, convPadding, type Padding } from '../../ops/convShapes.js';
 import {
   backend, type Conv2DParams, type EpilogueActivation, type Pool2DParams, type Program, type ProgramIO, type ProgramOp,
@@ -206,7 +206,7 @@ export class LayerChainPlan {
       const mask = p.masks[m];
       // dropoutWithMask's draws, in its order.
       const keep = 1 - s.rate;
-      if (keep > 0) for (let i = 0; i < mask.length; i++) mask[i] = randomFloat() < keep ? 1 / keep : 0;
+      if (keep > 0) bernoulliFill(mask, keep, 1 / keep);
       else mask.fill(0);
       inputs.push([p.trainInputs[1 + this.variables.length + m], mask]);
       m++;
