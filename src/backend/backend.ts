@@ -160,6 +160,12 @@ export type ProgramOp =
   /** y = a * b elementwise on equal sizes (a dropout mask); y may be a. */
   | { op: 'mul'; a: number; b: number; y: number }
   /**
+   * A dropout mask: y[i] = value where draw i of the global generator's stream (src/core/random.ts,
+   * randomFloat's draws) from state `from` is below p, else 0, as bernoulliFillFrom. `from` is read when the
+   * program runs: a planned step sets it (core's reserveDraws) before each run.
+   */
+  | { op: 'bernoulli'; y: number; from: number; p: number; value: number }
+  /**
    * JavaScript between kernels (a loss and its gradient): called with a view of every buffer, by index,
    * valid during the call only. It may read and write them, and must not call the backend.
    */

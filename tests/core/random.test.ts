@@ -4,7 +4,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { bernoulliFill, randomFloat, setSeed } from '../../src/core/random.js';
+import { bernoulliFill, bernoulliFillFrom, randomFloat, reserveDraws, setSeed } from '../../src/core/random.js';
 
 describe('bernoulliFill', () => {
   for (const p of [0, 0.25, 0.5, 0.9, 1]) {
@@ -18,6 +18,16 @@ describe('bernoulliFill', () => {
       assert.equal(randomFloat(), nextAfterCalls);
     });
   }
+
+  it('reserveDraws hands out the state the next n draws start from and skips them', () => {
+    setSeed(5);
+    const from = reserveDraws(1000);
+    const next = randomFloat();
+    setSeed(5);
+    const calls = Float32Array.from({ length: 1000 }, () => (randomFloat() < 0.7 ? 1 : 0));
+    assert.equal(randomFloat(), next, 'the generator continues after the reserved draws');
+    assert.deepEqual(bernoulliFillFrom(new Float32Array(1000), from, 0.7, 1), calls, 'the reserved draws');
+  });
 
   it('keeps about p of the elements', () => {
     setSeed(7);

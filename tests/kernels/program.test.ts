@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 import type {
   Backend, Conv2DParams, EpilogueActivation, Pool2DParams, Program, ProgramIO, ProgramOp,
 } from '../../src/backend/backend.js';
-import { randomFloat, setSeed } from '../../src/core/random.js';
+import { bernoulliFillFrom, randomFloat, setSeed } from '../../src/core/random.js';
 import { jsBackend } from '../../src/kernels/js/index.js';
 import { wasmAvailable, wasmBackend, wasmThreadStats, wasmThreads } from '../../src/kernels/wasm/index.js';
 import { threading } from '../../src/kernels/wasm/module.js';
@@ -122,6 +122,12 @@ function allOps(big: boolean): Builder {
     const [a, av] = b.input(n + 1), [bb, bv] = b.input(n + 1), y = inPlace ? a : b.output(n + 1);
     b.add(`mul in place ${inPlace}`, { op: 'mul', a, b: bb, y }, [y], (be) => [be.binary('mul', av, [n + 1], bv, [n + 1], [n + 1])]);
   }
+  // Dropout masks from the generator's stream: states past 2^31 too, keeping everything, half, nothing.
+  for (const [from, keep] of [[12345, 0.5], [3_000_000_000, 0.9], [7, 1], [99, 0]]) {
+    const y = b.output(n + 3), value = keep > 0 ? 1 / keep : 0;
+    b.add(`bernoulli from ${from} p ${keep}`, { op: 'bernoulli', y, from, p: keep, value }, [y],
+      () => [bernoulliFillFrom(new Float32Array(n + 3), from, keep, value)]);
+  }
   const [hx, hxv] = b.input(n), hy = b.output(n);
   const twiceUp = (x: Float32Array, y: Float32Array) => { for (let i = 0; i < y.length; i++) y[i] = 2 * x[i] + 1; };
   b.add('host', { op: 'host', run: (bufs) => twiceUp(bufs[hx], bufs[hy]) }, [hy], () => [hxv.map((v) => 2 * v + 1)]);
@@ -137,7 +143,7 @@ function compare(b: Builder, got: Map<number, Float32Array>, be: Backend,
     c.outs.forEach((buf, j) => cmp(got.get(buf)!, want[j], `${c.name}, output ${j} (buffer ${buf})`, c));
     kinds.add(c.kind);
   }
-  assert.equal(kinds.size, 10, 'every op kind ran');
+  assert.equal(kinds.size, 11, 'every op kind ran');
 }
 
 const bits = (got: Float32Array, want: Float32Array, what: string) => assert.deepEqual(got, want, what);

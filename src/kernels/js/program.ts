@@ -3,6 +3,7 @@
  * copied into the op's output buffer. Checks what every backend relies on: the inputs' and outputs' sizes.
  */
 import type { Program, ProgramIO } from '../../backend/backend.js';
+import { bernoulliFillFrom } from '../../core/random.js';
 import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from './conv.js';
 import { biasActivation, biasActivationGrad } from './epilogue.js';
 import { matmul } from './matmul.js';
@@ -45,6 +46,7 @@ export function runProgram(program: Program, inputs: readonly ProgramIO[], outpu
         for (let i = 0; i < y.length; i++) y[i] = x[i] * w[i];
         break;
       }
+      case 'bernoulli': bernoulliFillFrom(b[op.y], op.from, op.p, op.value); break;
       case 'host': op.run(b); break;
     }
   }

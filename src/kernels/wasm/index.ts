@@ -485,6 +485,10 @@ function runProgram(program: Program, inputs: readonly ProgramIO[], outputs: rea
       case 'mul':
         e.binarySameShape(buf[op.a], buf[op.b], buf[op.y], size[op.y], 2);
         break;
+      case 'bernoulli':
+        // draw / 2^32 < p exactly when draw < p 2^32: the C compares the draw with the scaled threshold.
+        e.bernoulliFill(buf[op.y], size[op.y], op.from, op.p * 4294967296, op.value);
+        break;
       case 'host': {
         const f32 = m.f32;
         op.run(buf.map((o, i) => f32.subarray(o >> 2, (o >> 2) + size[i])));

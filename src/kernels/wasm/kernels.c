@@ -728,6 +728,22 @@ void maxPool2dBackpropImages(const float *dy, const float *x, float *dx, float *
   }
 }
 
+/*
+ * A dropout mask from the global generator's stream (src/core/random.ts bernoulliFillFrom, mulberry32):
+ * y[i] = value where draw i from state `state` is below `threshold` (p 2^32, so draw < threshold exactly
+ * when draw / 2^32 < p), else 0. Unsigned arithmetic wraps as JavaScript's Math.imul and ToInt32 do.
+ */
+__attribute__((export_name("bernoulliFill")))
+void bernoulliFill(float *y, int n, unsigned state, double threshold, float value) {
+  for (int i = 0; i < n; i++) {
+    state += 0x6d2b79f5u;
+    unsigned t = state;
+    t = (t ^ (t >> 15)) * (t | 1u);
+    t ^= t + (t ^ (t >> 7)) * (t | 61u);
+    y[i] = (double)(t ^ (t >> 14)) < threshold ? value : 0.0f;
+  }
+}
+
 /* y = f(x) elementwise: op 0 relu (x > 0 ? x : 0), 1 step (x > 0 ? 1 : 0); NaN gives 0, as the JS kernels. */
 __attribute__((export_name("unaryMap")))
 void unaryMap(const float *x, float *y, int n, int op) {

@@ -42,6 +42,7 @@ export interface KernelExports {
   maxPool2dImages(x: number, unused: number, y: number, scratch: number, params: number): void;
   maxPool2dBackpropImages(dy: number, x: number, dx: number, scratch: number, params: number): void;
   biasActivationGradRows(dy: number, y: number, dz: number, sums: number, params: number): void;
+  bernoulliFill(y: number, n: number, from: number, threshold: number, value: number): void;
   denseTrainStep(params: number): number;
   denseForward(params: number): void;
 }

@@ -10,7 +10,7 @@
  * then runs in place on the gradients (every optimizer, schedule and clipping stays exact).
  * Dropout draws its mask from the global generator in the layer's order, so `setSeed` reproduces it.
  */
-import { bernoulliFill } from '../../core/random.js';
+import { reserveDraws } from '../../core/random.js';
 import { convOutputLength, convPadding, type Padding } from '../../ops/convShapes.js';
 import {
   backend, type Conv2DParams, type EpilogueActivation, type Pool2DParams, type Program, type ProgramIO, type ProgramOp,
@@ -128,14 +128,14 @@ interface Programs {
   rows: number;
   train: Program;
   forward: Program;
-  /** Training: the input, then every kernel and bias in weight order, then the dropout masks. */
+  /** Training: the input, then every kernel and bias in weight order. */
   trainInputs: number[];
   /** Training: the output, then the gradient of every kernel and bias in weight order. */
   trainOutputs: number[];
   forwardInputs: number[];
   forwardOutput: number;
-  /** The dropout masks' arrays, one per dropout stage that trains (rate > 0). */
-  masks: Float32Array[];
+  /** The ops drawing the dropout masks, one per dropout stage that trains (rate > 0), in order: `from` set per step. */
+  masks: BernoulliOp[];
 }
 
 export class LayerChainPlan {
@@ -200,17 +200,8 @@ export class LayerChainPlan {
     // Read values each time: setWeights, assign and the generic path replace a variable's array.
     const inputs: ProgramIO[] = [[p.trainInputs[0], x.subarray(0, rows * this.inputDim)]];
     this.variables.forEach((v, i) => inputs.push([p.trainInputs[i + 1], v.values]));
-    let m = 0;
-    for (const s of this.stages) {
-      if (s.kind !== 'dropout' || s.rate === 0) continue;
-      const mask = p.masks[m];
-      // dropoutWithMask's draws, in its order.
-      const keep = 1 - s.rate;
-      if (keep > 0) bernoulliFill(mask, keep, 1 / keep);
-      else mask.fill(0);
-      inputs.push([p.trainInputs[1 + this.variables.length + m], mask]);
-      m++;
-    }
+    // dropoutWithMask's draws, in its order (none where it keeps nothing); the backend draws them.
+    for (const op of p.masks) if (op.p > 0) op.from = reserveDraws(op.draws);
     const outputs: ProgramIO[] = [[p.trainOutputs[0], output]];
     this.gradients.forEach(([g], i) => outputs.push([p.trainOutputs[i + 1], g.values]));
     Object.assign(this.step, { targets: yTrue, loss, weight: lossWeight, value: 0 });
@@ -255,9 +246,9 @@ export class LayerChainPlan {
 
   /** The forward ops from input buffer `x`: each stage's output buffer, and the dropout masks' buffers. */
   private forwardOps(b: ProgramBuilder, rows: number, x: number, weights: number[], training: boolean):
-    { outputs: number[]; masks: number[]; output: number } {
+    { outputs: number[]; masks: BernoulliOp[]; output: number } {
     const outputs: number[] = [];
-    const masks: number[] = [];
+    const masks: BernoulliOp[] = [];
     let a = x, w = 0;
     for (const s of this.stages) {
       const n = b.sizes[a];
@@ -289,9 +280,10 @@ export class LayerChainPlan {
         case 'flatten': break;
         case 'dropout': {
           if (!training || s.rate === 0) break;
-          const mask = b.buffer(n), y = b.buffer(n);
-          b.ops.push({ op: 'mul', a, b: mask, y });
-          masks.push(mask);
+          const mask = b.buffer(n), y = b.buffer(n), keep = 1 - s.rate;
+          const draw: BernoulliOp = { op: 'bernoulli', y: mask, from: 0, p: keep, value: keep > 0 ? 1 / keep : 0, draws: n };
+          b.ops.push(draw, { op: 'mul', a, b: mask, y });
+          masks.push(draw);
           a = y;
           break;
         }
@@ -366,15 +358,15 @@ export class LayerChainPlan {
           break;
         case 'flatten': break;
         case 'dropout':
-          if (needInput && s.rate > 0) b.ops.push({ op: 'mul', a: g, b: maskAt.pop()!, y: g });
+          if (needInput && s.rate > 0) b.ops.push({ op: 'mul', a: g, b: maskAt.pop()!.y, y: g });
           break;
       }
     }
     return {
       train: b.program(),
-      trainInputs: [x, ...weights, ...masks],
+      trainInputs: [x, ...weights],
       trainOutputs: [output, ...grads],
-      masks: masks.map((m) => new Float32Array(b.sizes[m])),
+      masks,
     };
   }
 }
@@ -386,6 +378,9 @@ function sameLink(a: ChainLink, b: ChainLink): boolean {
   const [wa, wb] = [weighted(a.layer), weighted(b.layer)];
   return wa.length === wb.length && wa.every((v, i) => v === wb[i]) && withoutWeights(a) === withoutWeights(b);
 }
+
+/** A program's dropout-mask op, with its size for the draws it takes. */
+type BernoulliOp = Extract<ProgramOp, { op: 'bernoulli' }> & { draws: number };
 
 /** Collects a program's buffers and ops. */
 class ProgramBuilder {
