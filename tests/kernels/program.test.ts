@@ -117,6 +117,14 @@ function allOps(big: boolean): Builder {
     const [x, xv] = b.input(inN), [dy, dyv] = b.input(outN), y = b.output(outN), dx = b.output(inN);
     b.add(`maxPool2d ${tag}`, { op: 'maxPool2d', x, y, p }, [y], (be) => [be.maxPool2d(xv, p)]);
     b.add(`maxPool2dBackprop ${tag}`, { op: 'maxPool2dBackprop', dy, x, dx, p }, [dx], (be) => [be.maxPool2dBackprop(dyv, xv, p)]);
+    // The pool's gradient followed by relu's in place, from the pool's input (wasm runs the pair as one fused call).
+    const dz = b.output(inN), dbias = b.output(p.channels);
+    b.ops.push({ op: 'maxPool2dBackprop', dy, x, dx: dz, p });
+    b.add(`maxPool2dBackprop + biasActivationGrad relu ${tag}`,
+      { op: 'biasActivationGrad', dy: dz, y: x, dz, dbias, activation: 'relu', channels: p.channels }, [dz, dbias], (be) => {
+        const r = be.biasActivationGrad(be.maxPool2dBackprop(dyv, xv, p), xv, 'relu', p.channels);
+        return [r.dz, r.dbias!];
+      });
   }
   for (const inPlace of BOOLS) {
     const [a, av] = b.input(n + 1), [bb, bv] = b.input(n + 1), y = inPlace ? a : b.output(n + 1);

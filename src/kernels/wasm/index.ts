@@ -461,19 +461,22 @@ function runProgram(program: Program, inputs: readonly ProgramIO[], outputs: rea
         // Rows in chunks on both threads when large, each onto its own sums, added here.
         const c = op.channels, rows = n / c, chunks = { total: rows, grain: grainFor(rows, 1, 16) };
         const split = splits(m, ELEMENTWISE_WORK * n, chunks);
-        for (const t of split ? [0, 1] : [0]) m.f32.fill(0, scratchAt[t] >> 2, (scratchAt[t] >> 2) + 2 * c);
-        callAt(m, 'biasActivationGradRows', [buf[op.dy], buf[op.y]], [buf[op.dz]], scratchAt, paramsAt, counterAt,
-          [n, c, code], split, chunks);
-        const dbias = m.f32.subarray(buf[op.dbias] >> 2, (buf[op.dbias] >> 2) + c);
-        if (!split) {
-          dbias.set(m.f32.subarray((scratch0 >> 2) + 2 * c, (scratch0 >> 2) + 3 * c));
-        } else {
-          const sum0 = new Float64Array(m.f32.buffer, scratch0, c), sum1 = new Float64Array(m.f32.buffer, scratch1, c);
-          for (let j = 0; j < c; j++) dbias[j] = sum0[j] + sum1[j];
-        }
+        sumsOnThreads(split, c, () => callAt(m, 'biasActivationGradRows', [buf[op.dy], buf[op.y]], [buf[op.dz]], scratchAt,
+          paramsAt, counterAt, [n, c, code], split, chunks), buf[op.dbias]);
         break;
       }
       case 'maxPool2d': case 'maxPool2dBackprop': {
+        // Pooling a relu layer's output, whose gradient follows in place: one pass for both (sums as above).
+        const next = ops[o + 1];
+        if (op.op === 'maxPool2dBackprop' && next?.op === 'biasActivationGrad' && next.activation === 'relu'
+          && next.dy === op.dx && next.dz === op.dx && next.y === op.x && next.dbias !== null && next.channels === op.p.channels) {
+          const p = op.p, chunks = { total: p.batch, grain: grainFor(p.batch, 1, 1) };
+          const split = splits(m, ELEMENTWISE_WORK * size[op.dx], chunks);
+          sumsOnThreads(split, p.channels, () => callAt(m, 'maxPool2dBackpropReluImages', [buf[op.dy], buf[op.x]], [buf[op.dx]],
+            scratchAt, paramsAt, counterAt, poolParams(p), split, chunks), buf[next.dbias]);
+          o++;
+          break;
+        }
         // Whole images in chunks, on both threads when large.
         const p = op.p, chunks = { total: p.batch, grain: grainFor(p.batch, 1, 1) };
         const work = ELEMENTWISE_WORK * p.batch * p.inHeight * p.inWidth * p.channels;
@@ -497,6 +500,22 @@ function runProgram(program: Program, inputs: readonly ProgramIO[], outputs: rea
     }
   }
   for (const [i, out] of outputs) out.set(m.f32.subarray(buf[i] >> 2, (buf[i] >> 2) + out.length));
+
+  /**
+   * Runs `call`, a kernel that adds a bias gradient onto each thread's sums in its scratch (`channels`
+   * doubles, then that thread's dbias), and writes dbias at `dbiasAt`: thread 0's, or both threads' sums added.
+   */
+  function sumsOnThreads(split: boolean, channels: number, call: () => void, dbiasAt: number): void {
+    for (const t of split ? [0, 1] : [0]) m.f32.fill(0, scratchAt[t] >> 2, (scratchAt[t] >> 2) + 2 * channels);
+    call();
+    const dbias = m.f32.subarray(dbiasAt >> 2, (dbiasAt >> 2) + channels);
+    if (!split) {
+      dbias.set(m.f32.subarray((scratch0 >> 2) + 2 * channels, (scratch0 >> 2) + 3 * channels));
+    } else {
+      const sum0 = new Float64Array(m.f32.buffer, scratch0, channels), sum1 = new Float64Array(m.f32.buffer, scratch1, channels);
+      for (let j = 0; j < channels; j++) dbias[j] = sum0[j] + sum1[j];
+    }
+  }
 }
 
 const sameShape = (s: number[], t: number[]) => s.length === t.length && s.every((d, i) => d === t[i]);

@@ -729,6 +729,63 @@ void maxPool2dBackpropImages(const float *dy, const float *x, float *dx, float *
 }
 
 /*
+ * maxPool2dBackprop followed by the relu epilogue's gradient, for a relu layer's output x pooled: dz = dy at
+ * each window's first maximum where that maximum is > 0, else 0, and the bias gradient's running sums
+ * (`sums`: `channels` doubles, then dbias = their float32 value), on the images this thread claims. The
+ * 2x2 stride-2 windows take one pass; other windows run the two kernels one after the other on each chunk.
+ * The same dz as the two kernels; the sums add the same terms in window order instead of row order.
+ */
+__attribute__((export_name("maxPool2dBackpropReluImages")))
+void maxPool2dBackpropReluImages(const float *dy, const float *x, float *dz, float *sums, const PoolImages *p) {
+  const PoolParams *q0 = &p->pool;
+  const int H = q0->inHeight, W = q0->inWidth, C = q0->channels, OH = q0->outHeight, OW = q0->outWidth;
+  const long inImage = (long)H * W * C, outImage = (long)OH * OW * C;
+  double *acc = (double *)sums;
+  float *dbias = sums + 2 * C;
+  const v128_t zero = wasm_f32x4_splat(0.0f);
+  int n0, n1;
+  while (claim(&p->chunks, &n0, &n1)) {
+    PoolParams q = *q0;
+    q.batch = n1 - n0;
+    if (!isPool2x2(q0)) {
+      maxPool2dBackprop(dy + n0 * outImage, x + n0 * inImage, dz + n0 * inImage, &q);
+      biasActivationGrad(dz + n0 * inImage, x + n0 * inImage, dz + n0 * inImage, dbias, acc, (int)(q.batch * inImage), C, 1);
+      continue;
+    }
+    for (int n = n0; n < n1; n++) {
+      for (int oh = 0; oh < OH; oh++) {
+        const long row = ((long)n * H + 2 * oh) * W * C;
+        const float *a = x + row, *b = a + W * C, *g = dy + ((long)n * OH + oh) * OW * C;
+        float *da = dz + row, *db = da + W * C;
+        for (int ow = 0; ow < OW; ow++, a += 2 * C, b += 2 * C, da += 2 * C, db += 2 * C, g += C)
+          for (int c = 0; c < C; c += 4) {
+            const v128_t v0 = wasm_v128_load(a + c), v1 = wasm_v128_load(a + C + c);
+            const v128_t v2 = wasm_v128_load(b + c), v3 = wasm_v128_load(b + C + c);
+            const v128_t t1 = takes4(v1, v0), best1 = wasm_v128_bitselect(v1, v0, t1);
+            const v128_t t2 = takes4(v2, best1), best2 = wasm_v128_bitselect(v2, best1, t2);
+            const v128_t t3 = takes4(v3, best2), best = wasm_v128_bitselect(v3, best2, t3);
+            const v128_t later2 = t3, later1 = wasm_v128_or(t2, t3), later0 = wasm_v128_or(t1, later1);
+            /* relu's gradient from the winner, the relu output: dy where it is > 0 (NaN gives 0). */
+            const v128_t d = wasm_v128_and(wasm_v128_load(g + c), wasm_f32x4_gt(best, zero));
+            wasm_v128_store(da + c, wasm_f32x4_add(wasm_v128_andnot(d, later0), zero));
+            wasm_v128_store(da + C + c, wasm_f32x4_add(wasm_v128_and(wasm_v128_andnot(d, later1), t1), zero));
+            wasm_v128_store(db + c, wasm_f32x4_add(wasm_v128_and(wasm_v128_andnot(d, later2), t2), zero));
+            wasm_v128_store(db + C + c, wasm_f32x4_add(wasm_v128_and(d, t3), zero));
+            const v128_t s = wasm_f32x4_add(d, zero);
+            wasm_v128_store(acc + c, wasm_f64x2_add(wasm_v128_load(acc + c), wasm_f64x2_promote_low_f32x4(s)));
+            wasm_v128_store(acc + c + 2, wasm_f64x2_add(wasm_v128_load(acc + c + 2),
+              wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(s, s, 2, 3, 0, 1))));
+          }
+        __builtin_memset(da, 0, (unsigned long)(W - 2 * OW) * C * sizeof(float));
+        __builtin_memset(db, 0, (unsigned long)(W - 2 * OW) * C * sizeof(float));
+      }
+      __builtin_memset(dz + ((long)n * H + 2 * OH) * W * C, 0, (unsigned long)(H - 2 * OH) * W * C * sizeof(float));
+    }
+    for (int c = 0; c < C; c++) dbias[c] = (float)acc[c];
+  }
+}
+
+/*
  * A dropout mask from the global generator's stream (src/core/random.ts bernoulliFillFrom, mulberry32):
  * y[i] = value where draw i from state `state` is below `threshold` (p 2^32, so draw < threshold exactly
  * when draw / 2^32 < p), else 0. Unsigned arithmetic wraps as JavaScript's Math.imul and ToInt32 do.
