@@ -283,3 +283,43 @@ describe('runProgram host ops, checks and outputs', () => {
     });
   }
 });
+
+describe('runProgram: Winograd F(2x2, 3x3) for large stride-1 3x3 convs (wasm)', () => {
+  // Above winograd()'s 2e7 multiply-adds x 2: odd output sizes (clipped tiles), 'same'-style and uneven padding.
+  const shapes = [
+    conv(8, [16, 15], 32, 32, [3, 3], [1, 1], [1, 1], [0, 0]),
+    conv(12, [13, 13], 32, 24, [3, 3], [1, 1], [1, 1], [1, 1]),
+    conv(9, [12, 14], 28, 36, [3, 3], [1, 1], [1, 1], [2, 0]),
+  ];
+  for (const threads of [false, true]) {
+    it(`matches the JS conv within float32 rounding, alone and with a fused bias + relu (${threads ? 'two threads' : 'one thread'})`,
+      { skip: noWasm }, async (t) => {
+        const saved = threading.splitFlops;
+        try {
+          if (threads && !(await wasmThreads({ splitFlops: 1 }))) return t.skip('single-thread build');
+          if (!threads) threading.splitFlops = Infinity;
+          setSeed(41);
+          for (const p of shapes) {
+            const inN = p.batch * p.inHeight * p.inWidth * p.inChannels, outN = p.batch * p.outHeight * p.outWidth * p.outChannels;
+            const wN = 9 * p.inChannels * p.outChannels;
+            const x = rand(inN), w = rand(wN), bias = rand(p.outChannels);
+            const program: Program = {
+              buffers: [inN, wN, p.outChannels, outN, outN],
+              ops: [{ op: 'conv2d', x: 0, filter: 1, y: 3, p }, { op: 'conv2d', x: 0, filter: 1, y: 4, p },
+                { op: 'biasActivation', z: 4, bias: 2, y: 4, activation: 'relu' }],
+            };
+            const y = new Float32Array(outN), yFused = new Float32Array(outN);
+            wasmBackend.runProgram(program, [[0, x], [1, w], [2, bias]], [[3, y], [4, yFused]]);
+            const want = jsBackend.conv2d(x, w, p);
+            const scale = want.reduce((s, v) => Math.max(s, Math.abs(v)), 0);
+            const tag = `${p.inHeight}x${p.inWidth}x${p.inChannels}->${p.outChannels} pad ${p.padTop},${p.padLeft}`;
+            want.forEach((v, i) => assert.ok(Math.abs(y[i] - v) <= 1e-5 * scale, `${tag}: y[${i}] ${y[i]} vs ${v}`));
+            const wantFused = jsBackend.biasActivation(want, bias, 'relu');
+            wantFused.forEach((v, i) => assert.ok(Math.abs(yFused[i] - v) <= 1e-5 * scale, `${tag} fused: y[${i}] ${yFused[i]} vs ${v}`));
+          }
+        } finally {
+          threading.splitFlops = saved;
+        }
+      });
+  }
+});

@@ -381,6 +381,26 @@ function denseForward(s: DenseForward): boolean {
   return !splitsAcrossThreads(s.rows, s.units) && denseForwardOneThread(s);
 }
 
+/** Tiles per block in winograd.c (TILES): each thread's scratch holds 16 * TILES * (C_in + C_out) floats. */
+const WINOGRAD_TILES = 128;
+
+/**
+ * The forward conv a program runs with Winograd F(2x2, 3x3) (winograd.c): 3x3 filters, stride 1, no dilation,
+ * channels in multiples of 4, and enough work; null: im2col and the GEMM. Measured on W5's second conv
+ * (128 x 13 x 13 x 32 -> 64, 2026-11-28, in one process): 27.3 -> 17.4 ms on one thread, 15.0 -> 10.0 on two.
+ * Its input gradient as a Winograd conv (the flipped filter, 64 -> 32 channels) measured no faster than im2col
+ * (26.2 vs 27.3 ms): packing the GEMMs' A panels costs more against 32 output channels, so gradients keep im2col.
+ */
+function winograd(p: Conv2DParams): Conv2DParams | null {
+  const fits = p.kernelHeight === 3 && p.kernelWidth === 3 && p.strideHeight === 1 && p.strideWidth === 1
+    && p.dilationHeight === 1 && p.dilationWidth === 1 && p.inChannels % 4 === 0 && p.outChannels % 4 === 0
+    && p.padTop >= 0 && p.padTop <= 2 && p.padLeft >= 0 && p.padLeft <= 2;
+  return fits && 2 * p.batch * p.outHeight * p.outWidth * 9 * p.inChannels * p.outChannels >= WINOGRAD_FLOPS ? p : null;
+}
+
+/** Below this much work a conv keeps im2col: the transforms' overhead is not repaid. */
+const WINOGRAD_FLOPS = 2e7;
+
 /**
  * Backend.runProgram: every buffer of the program is a region of wasm memory for the whole call, so each op
  * is a kernel call on offsets, with nothing copied but the program's inputs and outputs; the large ones
@@ -396,21 +416,26 @@ function runProgram(program: Program, inputs: readonly ProgramIO[], outputs: rea
   const size = program.buffers;
   // Past the buffers: each thread's params and scratch, the chunk counter, and the filter gradient's
   // second-thread output.
-  let scratch = 0, extra = 0;
+  let scratch = 0, extra = 0, filters = 0;
   for (const op of program.ops) {
     if (op.op === 'conv2d' || op.op === 'conv2dBackpropInput' || op.op === 'conv2dBackpropFilter') {
       scratch = Math.max(scratch, convLayout(op.p).scratch);
     }
     if (op.op === 'conv2dBackpropFilter') extra = Math.max(extra, size[op.dfilter]);
+    const wino = op.op === 'conv2d' ? winograd(op.p) : null;
+    if (wino !== null) {
+      scratch = Math.max(scratch, WINOGRAD_TILES * 16 * (wino.inChannels + wino.outChannels));
+      filters = Math.max(filters, 16 * wino.inChannels * wino.outChannels);
+    }
     // Each thread's bias-gradient sums: `channels` doubles, then its dbias.
     if (op.op === 'biasActivationGrad' && op.dbias !== null) scratch = Math.max(scratch, 3 * op.channels);
   }
-  const at = tryLayout(m, [...size, PARAMS_INTS, PARAMS_INTS, 1, scratch, scratch, extra]);
+  const at = tryLayout(m, [...size, PARAMS_INTS, PARAMS_INTS, 1, scratch, scratch, extra, filters]);
   if (at === null) {
     jsBackend.runProgram(program, inputs, outputs);
     return;
   }
-  const [buf, [params0, params1, counterAt, scratch0, scratch1, extraAt]] = cut(at, [size.length, 6]);
+  const [buf, [params0, params1, counterAt, scratch0, scratch1, extraAt, filtersAt]] = cut(at, [size.length, 7]);
   const paramsAt = [params0, params1], scratchAt = [scratch0, scratch1];
   const e = m.exports;
   for (const [i, x] of inputs) m.f32.set(x, buf[i] >> 2);
@@ -429,6 +454,15 @@ function runProgram(program: Program, inputs: readonly ProgramIO[], outputs: rea
           && (next.bias === null || size[next.bias] === op.p.outChannels);
         const epilogue = fuse ? [1 + ACTIVATION_CODES[next.activation], next.bias === null ? 0 : buf[next.bias]] : NO_EPILOGUE;
         if (fuse) o++;
+        const wino = op.op === 'conv2d' ? winograd(op.p) : null;
+        if (wino !== null) {
+          // The filter transformed once, then whole images in chunks.
+          e.winogradFilter(buf[op.filter], filtersAt, op.p.inChannels, op.p.outChannels);
+          const images = { total: wino.batch, grain: grainFor(wino.batch, 1, 1) };
+          callAt(m, 'conv2dWinograd', [buf[x], filtersAt], [buf[y]], scratchAt, paramsAt, counterAt, convLayout(wino).params,
+            splits(m, flops, images), images, epilogue);
+          break;
+        }
         callAt(m, op.op, [buf[x], buf[op.filter]], [buf[y]], scratchAt, paramsAt, counterAt, params, splits(m, flops, chunks),
           chunks, epilogue);
         break;

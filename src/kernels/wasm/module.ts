@@ -14,10 +14,10 @@ import { relaxedThreadedWasmBase64, relaxedWasmBase64, threadedMemoryPages, thre
 interface Builds { single: string; threaded: string; relaxed: boolean }
 
 export type KernelName = 'matmul' | 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter' | 'simpleRnnForward' | 'simpleRnnBackward'
-  | 'maxPool2dImages' | 'maxPool2dBackpropImages' | 'biasActivationGradRows' | 'maxPool2dBackpropReluImages';
+  | 'maxPool2dImages' | 'maxPool2dBackpropImages' | 'biasActivationGradRows' | 'maxPool2dBackpropReluImages' | 'conv2dWinograd';
 const KERNEL_CODES: Record<KernelName, number> = {
   matmul: 0, conv2d: 1, conv2dBackpropInput: 2, conv2dBackpropFilter: 3, simpleRnnForward: 4, simpleRnnBackward: 5,
-  maxPool2dImages: 6, maxPool2dBackpropImages: 7, biasActivationGradRows: 8, maxPool2dBackpropReluImages: 9,
+  maxPool2dImages: 6, maxPool2dBackpropImages: 7, biasActivationGradRows: 8, maxPool2dBackpropReluImages: 9, conv2dWinograd: 10,
 };
 
 export interface KernelExports {
@@ -43,6 +43,8 @@ export interface KernelExports {
   maxPool2dBackpropImages(dy: number, x: number, dx: number, scratch: number, params: number): void;
   biasActivationGradRows(dy: number, y: number, dz: number, sums: number, params: number): void;
   maxPool2dBackpropReluImages(dy: number, x: number, dz: number, sums: number, params: number): void;
+  conv2dWinograd(x: number, u: number, y: number, scratch: number, params: number): void;
+  winogradFilter(w: number, u: number, cin: number, cout: number): void;
   bernoulliFill(y: number, n: number, from: number, threshold: number, value: number): void;
   denseTrainStep(params: number): number;
   denseForward(params: number): void;
@@ -89,7 +91,8 @@ const { workerData: d } = require('node:worker_threads');
 const e = new WebAssembly.Instance(d.module, { env: { memory: d.memory } }).exports;
 e.__stack_pointer.value = d.stackTop;
 const kernels = [e.matmul, e.conv2d, e.conv2dBackpropInput, e.conv2dBackpropFilter, e.simpleRnnForward, e.simpleRnnBackward,
-  e.maxPool2dImages, e.maxPool2dBackpropImages, e.biasActivationGradRows, e.maxPool2dBackpropReluImages];
+  e.maxPool2dImages, e.maxPool2dBackpropImages, e.biasActivationGradRows, e.maxPool2dBackpropReluImages,
+  e.conv2dWinograd];
 const c = new Int32Array(d.memory.buffer, d.control, ${CONTROL_INTS});
 Atomics.store(c, ${READY}, 1);
 Atomics.notify(c, ${READY});
