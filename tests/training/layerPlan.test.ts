@@ -14,6 +14,7 @@ import {
 import { lowerChain } from '../../src/training/plan/layerChain.js';
 import { wasmAvailable } from '../../src/kernels/wasm/index.js';
 import { assertRelativeClose } from '../helpers/gradcheck.js';
+import { assertSameHistory, twins } from '../helpers/planTwins.js';
 
 type Build = () => Model;
 const backends = wasmAvailable() ? ['js', 'wasm'] : ['js'];
@@ -24,24 +25,14 @@ function oneHot(labels: Tensor, classes: number): Tensor {
   return new Tensor(out, [labels.size, classes]);
 }
 
-/** Fits twins planned and generic; the planned one fails if it ever runs the generic forward pass. */
+/** Fits twins planned and generic (tests/helpers/planTwins.ts). */
 async function fitBoth(build: Build, compile: () => CompileArgs, x: Tensor, y: Tensor, epochs: number, batchSize: number) {
-  setSeed(11);
-  const planned = build();
-  setSeed(11);
-  const generic = build();
-  planned.compile(compile());
-  generic.compile(compile());
-  assert.notEqual(lowerChain(planned.layerChain()!), null, 'the plan runs this chain');
-  planned.forward = () => {
-    throw new Error('the planned model ran the generic forward pass');
-  };
+  const { planned, generic } = twins(build, compile, (m) => lowerChain(m.layerChain()!) !== null, 'the plan runs this chain');
   setSeed(5);
   const hp = await planned.fit(x, y, { epochs, batchSize, validationSplit: 0.2, verbose: 0 });
   setSeed(5);
   const hg = await generic.fit(x, y, { epochs, batchSize, validationSplit: 0.2, verbose: 0, planned: false });
-  assert.deepEqual(Object.keys(hp.history).sort(), Object.keys(hg.history).sort());
-  for (const key of Object.keys(hg.history)) assertRelativeClose(hp.history[key], hg.history[key], key, 1e-4);
+  assertSameHistory(hp, hg, 1e-4);
   const wp = planned.getWeights();
   generic.getWeights().forEach((w, i) => assertRelativeClose(wp[i].values, w.values, `weight ${i}`, 1e-4));
   // Evaluation and prediction in inference mode (dropout off), on batches that do not divide the data.

@@ -11,29 +11,14 @@ import {
   type History, type CompileArgs,
 } from '../../src/index.js';
 import { assertRelativeClose } from '../helpers/gradcheck.js';
+import { assertSameHistory, twins as twinModels } from '../helpers/planTwins.js';
 
 type Build = () => Model;
 
 
-function assertSameHistory(planned: History, generic: History): void {
-  assert.deepEqual(Object.keys(planned.history).sort(), Object.keys(generic.history).sort());
-  for (const key of Object.keys(generic.history)) assertRelativeClose(planned.history[key], generic.history[key], key);
-}
-
-/** Two models with the same initial weights; the first must run planned (its generic forward throws). */
-function twins(build: Build, compile: () => CompileArgs): { planned: Model; generic: Model } {
-  setSeed(11);
-  const planned = build();
-  setSeed(11);
-  const generic = build();
-  planned.compile(compile());
-  generic.compile(compile());
-  assert.notEqual(planned.denseChain(), null, 'the model is a Dense chain');
-  planned.forward = () => {
-    throw new Error('the planned model ran the generic forward pass');
-  };
-  return { planned, generic };
-}
+/** Twins for a Dense chain (tests/helpers/planTwins.ts). */
+const twins = (build: Build, compile: () => CompileArgs) =>
+  twinModels(build, compile, (m) => m.denseChain() !== null, 'the model is a Dense chain');
 
 async function fitBoth(build: Build, compile: () => CompileArgs, x: Tensor, y: Tensor, epochs = 3, batchSize = 20) {
   const { planned, generic } = twins(build, compile);

@@ -578,13 +578,14 @@ static void maxPool2x2(const float *x, float *y, const PoolParams *p) {
  * covers, with no zeroing pass first. The winner is 0 + dy as the general kernel's dx += dy (so -0
  * becomes +0 there too).
  */
-static void maxPool2x2Backprop(const float *dy, const float *x, float *dx, const PoolParams *p) {
+static inline __attribute__((always_inline)) void pool2x2Backprop(const float *dy, const float *x, float *dx,
+  const PoolParams *p, int n0, int n1, double *acc) {
   const int H = p->inHeight, W = p->inWidth, C = p->channels, OH = p->outHeight, OW = p->outWidth;
   const v128_t zero = wasm_f32x4_splat(0.0f);
-  for (int n = 0; n < p->batch; n++) {
+  for (int n = n0; n < n1; n++) {
     for (int oh = 0; oh < OH; oh++) {
-      const int row = (n * H + 2 * oh) * W * C;
-      const float *a = x + row, *b = a + W * C, *g = dy + (n * OH + oh) * OW * C;
+      const long row = ((long)n * H + 2 * oh) * W * C;
+      const float *a = x + row, *b = a + W * C, *g = dy + ((long)n * OH + oh) * OW * C;
       float *da = dx + row, *db = da + W * C;
       for (int ow = 0; ow < OW; ow++, a += 2 * C, b += 2 * C, da += 2 * C, db += 2 * C, g += C)
         for (int c = 0; c < C; c += 4) {
@@ -595,19 +596,31 @@ static void maxPool2x2Backprop(const float *dy, const float *x, float *dx, const
           const v128_t t3 = takes4(v3, best2);
           /* The winner is the last pixel that took over: 3 if t3, else 2 if t2, else 1 if t1, else 0. */
           const v128_t later2 = t3, later1 = wasm_v128_or(t2, t3), later0 = wasm_v128_or(t1, later1);
-          const v128_t d = wasm_v128_load(g + c);
+          v128_t d = wasm_v128_load(g + c);
+          /* With acc, relu's gradient from the winner (the relu output): dy where it is > 0 (NaN gives 0). */
+          if (acc) d = wasm_v128_and(d, wasm_f32x4_gt(wasm_v128_bitselect(v3, best2, t3), zero));
           wasm_v128_store(da + c, wasm_f32x4_add(wasm_v128_andnot(d, later0), zero));
           wasm_v128_store(da + C + c, wasm_f32x4_add(wasm_v128_and(wasm_v128_andnot(d, later1), t1), zero));
           wasm_v128_store(db + c, wasm_f32x4_add(wasm_v128_and(wasm_v128_andnot(d, later2), t2), zero));
           wasm_v128_store(db + C + c, wasm_f32x4_add(wasm_v128_and(d, t3), zero));
+          if (acc) {
+            const v128_t s = wasm_f32x4_add(d, zero);
+            wasm_v128_store(acc + c, wasm_f64x2_add(wasm_v128_load(acc + c), wasm_f64x2_promote_low_f32x4(s)));
+            wasm_v128_store(acc + c + 2, wasm_f64x2_add(wasm_v128_load(acc + c + 2),
+              wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(s, s, 2, 3, 0, 1))));
+          }
         }
       /* Columns right of the last window (odd W), in both rows. */
       __builtin_memset(da, 0, (unsigned long)(W - 2 * OW) * C * sizeof(float));
       __builtin_memset(db, 0, (unsigned long)(W - 2 * OW) * C * sizeof(float));
     }
     /* Rows below the last window (odd H). */
-    __builtin_memset(dx + (n * H + 2 * OH) * W * C, 0, (unsigned long)(H - 2 * OH) * W * C * sizeof(float));
+    __builtin_memset(dx + ((long)n * H + 2 * OH) * W * C, 0, (unsigned long)(H - 2 * OH) * W * C * sizeof(float));
   }
+}
+
+static void maxPool2x2Backprop(const float *dy, const float *x, float *dx, const PoolParams *p) {
+  pool2x2Backprop(dy, x, dx, p, 0, p->batch, 0);
 }
 
 __attribute__((export_name("maxPool2d")))
@@ -699,33 +712,35 @@ typedef struct {
   Chunks chunks;
 } PoolImages;
 
+/* Claims this thread's next chunk of images: *n0 its first, *q the pool params of just those; 0 when none is left. */
+static int claim_images(const PoolImages *p, int *n0, PoolParams *q) {
+  int n1;
+  if (!claim(&p->chunks, n0, &n1)) return 0;
+  *q = p->pool;
+  q->batch = n1 - *n0;
+  return 1;
+}
+
+static long in_image(const PoolParams *p) { return (long)p->inHeight * p->inWidth * p->channels; }
+static long out_image(const PoolParams *p) { return (long)p->outHeight * p->outWidth * p->channels; }
+
 /* maxPool2d on the images this thread claims (the arguments in the conv kernels' order; two unused). */
 __attribute__((export_name("maxPool2dImages")))
 void maxPool2dImages(const float *x, const float *unused, float *y, float *scratch, const PoolImages *p) {
-  const long inImage = (long)p->pool.inHeight * p->pool.inWidth * p->pool.channels;
-  const long outImage = (long)p->pool.outHeight * p->pool.outWidth * p->pool.channels;
-  int n0, n1;
+  PoolParams q;
+  int n0;
   (void)unused;
   (void)scratch;
-  while (claim(&p->chunks, &n0, &n1)) {
-    PoolParams q = p->pool;
-    q.batch = n1 - n0;
-    maxPool2d(x + n0 * inImage, y + n0 * outImage, &q);
-  }
+  while (claim_images(p, &n0, &q)) maxPool2d(x + n0 * in_image(&q), y + n0 * out_image(&q), &q);
 }
 
 /* maxPool2dBackprop on the images this thread claims. */
 __attribute__((export_name("maxPool2dBackpropImages")))
 void maxPool2dBackpropImages(const float *dy, const float *x, float *dx, float *scratch, const PoolImages *p) {
-  const long inImage = (long)p->pool.inHeight * p->pool.inWidth * p->pool.channels;
-  const long outImage = (long)p->pool.outHeight * p->pool.outWidth * p->pool.channels;
-  int n0, n1;
+  PoolParams q;
+  int n0;
   (void)scratch;
-  while (claim(&p->chunks, &n0, &n1)) {
-    PoolParams q = p->pool;
-    q.batch = n1 - n0;
-    maxPool2dBackprop(dy + n0 * outImage, x + n0 * inImage, dx + n0 * inImage, &q);
-  }
+  while (claim_images(p, &n0, &q)) maxPool2dBackprop(dy + n0 * out_image(&q), x + n0 * in_image(&q), dx + n0 * in_image(&q), &q);
 }
 
 /*
@@ -737,51 +752,20 @@ void maxPool2dBackpropImages(const float *dy, const float *x, float *dx, float *
  */
 __attribute__((export_name("maxPool2dBackpropReluImages")))
 void maxPool2dBackpropReluImages(const float *dy, const float *x, float *dz, float *sums, const PoolImages *p) {
-  const PoolParams *q0 = &p->pool;
-  const int H = q0->inHeight, W = q0->inWidth, C = q0->channels, OH = q0->outHeight, OW = q0->outWidth;
-  const long inImage = (long)H * W * C, outImage = (long)OH * OW * C;
+  const int C = p->pool.channels;
+  const long inImage = in_image(&p->pool), outImage = out_image(&p->pool);
   double *acc = (double *)sums;
   float *dbias = sums + 2 * C;
-  const v128_t zero = wasm_f32x4_splat(0.0f);
-  int n0, n1;
-  while (claim(&p->chunks, &n0, &n1)) {
-    PoolParams q = *q0;
-    q.batch = n1 - n0;
-    if (!isPool2x2(q0)) {
+  PoolParams q;
+  int n0;
+  while (claim_images(p, &n0, &q)) {
+    if (isPool2x2(&q)) {
+      pool2x2Backprop(dy, x, dz, &q, n0, n0 + q.batch, acc);
+      for (int c = 0; c < C; c++) dbias[c] = (float)acc[c];
+    } else {
       maxPool2dBackprop(dy + n0 * outImage, x + n0 * inImage, dz + n0 * inImage, &q);
       biasActivationGrad(dz + n0 * inImage, x + n0 * inImage, dz + n0 * inImage, dbias, acc, (int)(q.batch * inImage), C, 1);
-      continue;
     }
-    for (int n = n0; n < n1; n++) {
-      for (int oh = 0; oh < OH; oh++) {
-        const long row = ((long)n * H + 2 * oh) * W * C;
-        const float *a = x + row, *b = a + W * C, *g = dy + ((long)n * OH + oh) * OW * C;
-        float *da = dz + row, *db = da + W * C;
-        for (int ow = 0; ow < OW; ow++, a += 2 * C, b += 2 * C, da += 2 * C, db += 2 * C, g += C)
-          for (int c = 0; c < C; c += 4) {
-            const v128_t v0 = wasm_v128_load(a + c), v1 = wasm_v128_load(a + C + c);
-            const v128_t v2 = wasm_v128_load(b + c), v3 = wasm_v128_load(b + C + c);
-            const v128_t t1 = takes4(v1, v0), best1 = wasm_v128_bitselect(v1, v0, t1);
-            const v128_t t2 = takes4(v2, best1), best2 = wasm_v128_bitselect(v2, best1, t2);
-            const v128_t t3 = takes4(v3, best2), best = wasm_v128_bitselect(v3, best2, t3);
-            const v128_t later2 = t3, later1 = wasm_v128_or(t2, t3), later0 = wasm_v128_or(t1, later1);
-            /* relu's gradient from the winner, the relu output: dy where it is > 0 (NaN gives 0). */
-            const v128_t d = wasm_v128_and(wasm_v128_load(g + c), wasm_f32x4_gt(best, zero));
-            wasm_v128_store(da + c, wasm_f32x4_add(wasm_v128_andnot(d, later0), zero));
-            wasm_v128_store(da + C + c, wasm_f32x4_add(wasm_v128_and(wasm_v128_andnot(d, later1), t1), zero));
-            wasm_v128_store(db + c, wasm_f32x4_add(wasm_v128_and(wasm_v128_andnot(d, later2), t2), zero));
-            wasm_v128_store(db + C + c, wasm_f32x4_add(wasm_v128_and(d, t3), zero));
-            const v128_t s = wasm_f32x4_add(d, zero);
-            wasm_v128_store(acc + c, wasm_f64x2_add(wasm_v128_load(acc + c), wasm_f64x2_promote_low_f32x4(s)));
-            wasm_v128_store(acc + c + 2, wasm_f64x2_add(wasm_v128_load(acc + c + 2),
-              wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(s, s, 2, 3, 0, 1))));
-          }
-        __builtin_memset(da, 0, (unsigned long)(W - 2 * OW) * C * sizeof(float));
-        __builtin_memset(db, 0, (unsigned long)(W - 2 * OW) * C * sizeof(float));
-      }
-      __builtin_memset(dz + ((long)n * H + 2 * OH) * W * C, 0, (unsigned long)(H - 2 * OH) * W * C * sizeof(float));
-    }
-    for (int c = 0; c < C; c++) dbias[c] = (float)acc[c];
   }
 }
 
