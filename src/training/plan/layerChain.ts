@@ -5,9 +5,10 @@
  * is lowered into one backend Program for the training step (forward, the loss and its gradient in a
  * host op, backward) and one for the forward pass, so a backend that keeps its own memory (wasm) runs the
  * whole step without copying each kernel's operands and output between JavaScript and wasm memory, and
- * a step makes no Tensor, tape node or fresh array. The kernels are the same ones the layers call, with
- * the same roundings, so a planned step gives the generic path's values; the optimizer's own update
- * then runs in place on the gradients (every optimizer, schedule and clipping stays exact).
+ * a step makes no Tensor, tape node or fresh array. The kernels are the ones the layers call, so a planned
+ * step gives the generic path's values up to float32 rounding (wasm sums bias gradients over two threads
+ * and runs large 3x3 forward convs as Winograd's F(2x2, 3x3)); the optimizer's own update then runs in
+ * place on the gradients (every optimizer, schedule and clipping stays exact).
  * Dropout draws its mask from the global generator in the layer's order, so `setSeed` reproduces it.
  */
 import { reserveDraws } from '../../core/random.js';
