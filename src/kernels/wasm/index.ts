@@ -407,9 +407,9 @@ const WINOGRAD_FLOPS = 2e7;
  * split across the two threads as the separate kernels do, with the same chunks. Each op gives its separate
  * kernel's floats, except: on fewer than 1,024 floats the separate epilogue kernels run in JS (sigmoid and
  * tanh round differently); bias gradients split across threads add two partial sums; large 3x3 stride-1
- * forward convs run as Winograd F(2x2, 3x3) (winograd.c), equal to float32 rounding. A conv or pooling
- * gradient followed by its epilogue in place runs fused. Falls back to the JS reference when wasm32 memory
- * cannot hold it.
+ * forward convs run as Winograd F(2x2, 3x3) (winograd.c), equal to float32 rounding. A conv followed by its
+ * epilogue, and a pooling gradient followed by relu's, run as one call. Falls back to the JS reference when
+ * wasm32 memory cannot hold it.
  */
 function runProgram(program: Program, inputs: readonly ProgramIO[], outputs: readonly ProgramIO[]): void {
   checkProgramIO(program, inputs, 'input');
