@@ -386,15 +386,16 @@ const WINOGRAD_TILES = 128;
 
 /**
  * The forward conv a program runs with Winograd F(2x2, 3x3) (winograd.c): 3x3 filters, stride 1, no dilation,
- * channels in multiples of 4, and enough work; null: im2col and the GEMM. Measured on W5's second conv
- * (128 x 13 x 13 x 32 -> 64, 2026-11-28, in one process): 27.3 -> 17.4 ms on one thread, 15.0 -> 10.0 on two.
- * Its input gradient as a Winograd conv (the flipped filter, 64 -> 32 channels) measured no faster than im2col
- * (26.2 vs 27.3 ms): packing the GEMMs' A panels costs more against 32 output channels, so gradients keep im2col.
+ * channels in multiples of 4, at most 256 input channels (one GEMM k block), and enough work; null: im2col and
+ * the GEMM. Measured on W5's second conv (128 x 13 x 13 x 32 -> 64, 2026-11-28, one process, min of 9): 42.6 ->
+ * 26.5 ms on one thread, 22.0 -> 12.8 on two. Its input gradient as a Winograd conv (the flipped filter, 64 -> 32
+ * channels, 13x13 from 11x11 padded by 2) measured 35.1 against im2col's 38.4 ms on one thread and 22.0 against
+ * 21.3 on two: no gain, so gradients keep im2col (bench/NOTES.md entry 23).
  */
 function winograd(p: Conv2DParams): Conv2DParams | null {
   const fits = p.kernelHeight === 3 && p.kernelWidth === 3 && p.strideHeight === 1 && p.strideWidth === 1
     && p.dilationHeight === 1 && p.dilationWidth === 1 && p.inChannels % 4 === 0 && p.outChannels % 4 === 0
-    && p.padTop >= 0 && p.padTop <= 2 && p.padLeft >= 0 && p.padLeft <= 2;
+    && p.inChannels <= 256 && p.padTop >= 0 && p.padTop <= 2 && p.padLeft >= 0 && p.padLeft <= 2;
   return fits && 2 * p.batch * p.outHeight * p.outWidth * 9 * p.inChannels * p.outChannels >= WINOGRAD_FLOPS ? p : null;
 }
 

@@ -287,6 +287,21 @@ void gemm(const float *a, const float *b, float *c, const GemmParams *g, int thr
 }
 
 /*
+ * C (m x n, ldc) = A B for an A its producer already packed as pack_a lays it out (MR-row panels of k
+ * values each, rows past m zero) and a row-major B (k x n), k <= KC: the GEMM without packing A.
+ */
+void gemm_packed_a(const float *pa, int m, int k, const float *b, int n, float *c, int ldc, int thread) {
+  float *const pB = packB[thread];
+  for (int jc = 0; jc < n; jc += NC) {
+    const int nc = imin(NC, n - jc);
+    pack_b(k, nc, b + jc, n, 1, pB);
+    for (int jr = 0; jr < nc; jr += NR)
+      for (int ir = 0; ir < m; ir += MR)
+        micro_kernel(k, pa + ir * k, pB + jr * k, c + ir * ldc + jc + jr, ldc, imin(MR, m - ir), imin(NR, nc - jr), 0);
+  }
+}
+
+/*
  * Mirrors Backend.matmul: a (batch, m, k) or its transpose, b (bBatch, k, n) or its transpose, bBatch 1
  * broadcasts. Chunks are rows (splitColumns 0) or columns (1) of the stacked C when the batch stacks
  * into one GEMM, else whole batch elements.

@@ -72,5 +72,7 @@ int conv_small_backprop_filter(const float *x, const float *dy, float *dw, const
 
 /* The blocked GEMM on one thread, with that thread's packing buffers (thread < THREADS). */
 void gemm(const float *a, const float *b, float *c, const GemmParams *g, int thread);
+/* The same with A already in pack_a's layout (MR-row panels, zero-padded), B row-major (k x n), k <= KC (kernels.c). */
+void gemm_packed_a(const float *pa, int m, int k, const float *b, int n, float *c, int ldc, int thread);
 
 #endif

@@ -11,7 +11,7 @@
 #include <wasm_simd128.h>
 #include "kernels.h"
 
-/* Tiles per block: V (16 x TILES x C_in) and M (16 x TILES x C_out) stay in L2 between the three steps. */
+/* Tiles per block (a multiple of 4): V (16 x TILES x C_in) and M (16 x TILES x C_out) stay in L2 between the three steps. */
 #define TILES 128
 
 /* u (16, C_in, C_out) = G g G^T of each (input, output) channel pair's 3x3 filter g of w (3, 3, C_in, C_out). */
@@ -36,10 +36,14 @@ void winogradFilter(const float *w, float *u, int cin, int cout) {
     }
 }
 
-/* V[e][t][c..c+3] for one tile whose top-left input pixel is (ih0, iw0) of image n; outside the input reads 0. */
-static void input_tile(const ConvParams *p, const float *x, int n, int ih0, int iw0, float *v, int tile, int tiles) {
+/*
+ * Tile `tile`'s 16 transformed values per channel, whose top-left input pixel is (ih0, iw0) of image n
+ * (outside the input reads 0), into V[e] in the GEMM's packed A layout (kernels.c pack_a): tile t's channel c at
+ * (t / 4) * 4 C + 4 c + t % 4, so the 16 GEMMs need no packing of A. `plane`: floats per V[e].
+ */
+static void input_tile(const ConvParams *p, const float *x, int n, int ih0, int iw0, float *v, int tile, long plane) {
   const int H = p->inHeight, W = p->inWidth, C = p->inChannels;
-  const long plane = (long)tiles * C;
+  float *base = v + (long)(tile >> 2) * 4 * C + (tile & 3);
   for (int c = 0; c < C; c += 4) {
     v128_t d[4][4];
     for (int i = 0; i < 4; i++)
@@ -56,11 +60,15 @@ static void input_tile(const ConvParams *p, const float *x, int n, int ih0, int 
       r[3][j] = wasm_f32x4_sub(d[1][j], d[3][j]);
     }
     for (int i = 0; i < 4; i++) {
-      float *o = v + (long)(i * 4) * plane + (long)tile * C + c;
-      wasm_v128_store(o, wasm_f32x4_sub(r[i][0], r[i][2]));
-      wasm_v128_store(o + plane, wasm_f32x4_add(r[i][1], r[i][2]));
-      wasm_v128_store(o + 2 * plane, wasm_f32x4_sub(r[i][2], r[i][1]));
-      wasm_v128_store(o + 3 * plane, wasm_f32x4_sub(r[i][1], r[i][3]));
+      const v128_t out[4] = { wasm_f32x4_sub(r[i][0], r[i][2]), wasm_f32x4_add(r[i][1], r[i][2]),
+                              wasm_f32x4_sub(r[i][2], r[i][1]), wasm_f32x4_sub(r[i][1], r[i][3]) };
+      for (int j = 0; j < 4; j++) {
+        float *o = base + (long)(i * 4 + j) * plane + 4 * c;
+        o[0] = wasm_f32x4_extract_lane(out[j], 0);
+        o[4] = wasm_f32x4_extract_lane(out[j], 1);
+        o[8] = wasm_f32x4_extract_lane(out[j], 2);
+        o[12] = wasm_f32x4_extract_lane(out[j], 3);
+      }
     }
   }
 }
@@ -101,16 +109,21 @@ void conv2dWinograd(const float *x, const float *u, float *y, float *scratch, co
   while (claim(&p->chunks, &n0, &n1)) {
     const long total = (long)(n1 - n0) * perImage;
     for (long t0 = 0; t0 < total; t0 += TILES) {
-      const int tiles = (int)(total - t0 < TILES ? total - t0 : TILES);
+      const int tiles = (int)(total - t0 < TILES ? total - t0 : TILES), padded = (tiles + 3) & ~3;
+      const long plane = (long)padded * C;
       for (int t = 0; t < tiles; t++) {
         const long g = t0 + t;
         const int n = n0 + (int)(g / perImage), r = (int)(g % perImage), th = r / TW, tw = r % TW;
-        input_tile(p, x, n, 2 * th - p->padTop, 2 * tw - p->padLeft, v, t, tiles);
+        input_tile(p, x, n, 2 * th - p->padTop, 2 * tw - p->padLeft, v, t, plane);
       }
-      for (int e = 0; e < 16; e++) {
-        GemmParams gp = { .m = tiles, .n = CO, .k = C, .aRow = C, .aCol = 1, .bRow = CO, .bCol = 1, .ldc = CO, .accumulate = 0 };
-        gemm(v + (long)e * tiles * C, u + (long)e * C * CO, m + (long)e * tiles * CO, &gp, thread);
-      }
+      /* The last panel's missing tiles read as zero rows. */
+      for (int t = tiles; t < padded; t++)
+        for (int e = 0; e < 16; e++) {
+          float *o = v + e * plane + (long)(t >> 2) * 4 * C + (t & 3);
+          for (int c = 0; c < C; c++) o[4 * c] = 0.0f;
+        }
+      for (int e = 0; e < 16; e++)
+        gemm_packed_a(v + e * plane, tiles, C, u + (long)e * C * CO, CO, m + (long)e * tiles * CO, CO, thread);
       for (int t = 0; t < tiles; t++) {
         const long g = t0 + t;
         const int n = n0 + (int)(g / perImage), r = (int)(g % perImage), th = r / TW, tw = r % TW;
