@@ -87,6 +87,9 @@ const ELEMENTWISE_WORK = 8;
 /** ConvParams' epilogue fields: none. Else [1 + activation code, bias offset or 0]. */
 const NO_EPILOGUE: readonly number[] = [0, 0];
 
+/** Chunks of whole images (units: images), about CHUNKS of them. */
+const imageChunks = (batch: number): Chunks => ({ total: batch, grain: grainFor(batch, 1, 1) });
+
 /** Whether a call of `flops` with these chunks runs on two threads: large, more than one chunk, the worker up. */
 function splits(m: KernelModule, flops: number, chunks: Chunks): boolean {
   return flops >= threading.splitFlops && chunks.grain < chunks.total && m.helper !== null && m.helper.available();
@@ -221,7 +224,7 @@ function convLayout(p: Conv2DParams, images = false): ConvLayout {
     p.kernelHeight, p.kernelWidth, p.strideHeight, p.strideWidth, p.dilationHeight, p.dilationWidth,
     p.padTop, p.padLeft, chunkRows];
   const image = p.outHeight * p.outWidth;
-  const grain = images ? image * grainFor(p.batch, 1, 1) : Math.min(chunkRows, grainFor(rows, 4, 16));
+  const grain = images ? image * imageChunks(p.batch).grain : Math.min(chunkRows, grainFor(rows, 4, 16));
   return { params, scratch: chunkRows * k, flops: 2 * rows * k * p.outChannels, chunks: { total: rows, grain } };
 }
 
@@ -385,18 +388,18 @@ function denseForward(s: DenseForward): boolean {
 const WINOGRAD_TILES = 128;
 
 /**
- * The forward conv a program runs with Winograd F(2x2, 3x3) (winograd.c): 3x3 filters, stride 1, no dilation,
- * channels in multiples of 4, at most 256 input channels (one GEMM k block), and enough work; null: im2col and
- * the GEMM. Measured on W5's second conv (128 x 13 x 13 x 32 -> 64, 2026-11-28, one process, min of 9): 42.6 ->
+ * Whether a program runs this forward conv with Winograd F(2x2, 3x3) (winograd.c): 3x3 filters, stride 1, no
+ * dilation, channels in multiples of 4, at most 256 input channels (one GEMM k block), and enough work; else
+ * im2col and the GEMM. Measured on W5's second conv (128 x 13 x 13 x 32 -> 64, 2026-11-28, one process, min of 9): 42.6 ->
  * 26.5 ms on one thread, 22.0 -> 12.8 on two. Its input gradient as a Winograd conv (the flipped filter, 64 -> 32
  * channels, 13x13 from 11x11 padded by 2) measured 35.1 against im2col's 38.4 ms on one thread and 22.0 against
  * 21.3 on two: no gain, so gradients keep im2col (bench/NOTES.md entry 23).
  */
-function winograd(p: Conv2DParams): Conv2DParams | null {
-  const fits = p.kernelHeight === 3 && p.kernelWidth === 3 && p.strideHeight === 1 && p.strideWidth === 1
+function winograd(p: Conv2DParams): boolean {
+  return p.kernelHeight === 3 && p.kernelWidth === 3 && p.strideHeight === 1 && p.strideWidth === 1
     && p.dilationHeight === 1 && p.dilationWidth === 1 && p.inChannels % 4 === 0 && p.outChannels % 4 === 0
-    && p.inChannels <= 256 && p.padTop >= 0 && p.padTop <= 2 && p.padLeft >= 0 && p.padLeft <= 2;
-  return fits && 2 * p.batch * p.outHeight * p.outWidth * 9 * p.inChannels * p.outChannels >= WINOGRAD_FLOPS ? p : null;
+    && p.inChannels <= 256 && p.padTop >= 0 && p.padTop <= 2 && p.padLeft >= 0 && p.padLeft <= 2
+    && 2 * p.batch * p.outHeight * p.outWidth * 9 * p.inChannels * p.outChannels >= WINOGRAD_FLOPS;
 }
 
 /** Below this much work a conv keeps im2col: the transforms' overhead is not repaid. */
@@ -425,10 +428,9 @@ function runProgram(program: Program, inputs: readonly ProgramIO[], outputs: rea
       scratch = Math.max(scratch, convLayout(op.p).scratch);
     }
     if (op.op === 'conv2dBackpropFilter') extra = Math.max(extra, size[op.dfilter]);
-    const wino = op.op === 'conv2d' ? winograd(op.p) : null;
-    if (wino !== null) {
-      scratch = Math.max(scratch, WINOGRAD_TILES * 16 * (wino.inChannels + wino.outChannels));
-      filters = Math.max(filters, 16 * wino.inChannels * wino.outChannels);
+    if (op.op === 'conv2d' && winograd(op.p)) {
+      scratch = Math.max(scratch, WINOGRAD_TILES * 16 * (op.p.inChannels + op.p.outChannels));
+      filters = Math.max(filters, 16 * op.p.inChannels * op.p.outChannels);
     }
     // Each thread's bias-gradient sums: `channels` doubles, then its dbias.
     if (op.op === 'biasActivationGrad' && op.dbias !== null) scratch = Math.max(scratch, 3 * op.channels);
@@ -457,12 +459,11 @@ function runProgram(program: Program, inputs: readonly ProgramIO[], outputs: rea
           && (next.bias === null || size[next.bias] === op.p.outChannels);
         const epilogue = fuse ? [1 + ACTIVATION_CODES[next.activation], next.bias === null ? 0 : buf[next.bias]] : NO_EPILOGUE;
         if (fuse) o++;
-        const wino = op.op === 'conv2d' ? winograd(op.p) : null;
-        if (wino !== null) {
+        if (op.op === 'conv2d' && winograd(op.p)) {
           // The filter transformed once, then whole images in chunks.
           e.winogradFilter(buf[op.filter], filtersAt, op.p.inChannels, op.p.outChannels);
-          const images = { total: wino.batch, grain: grainFor(wino.batch, 1, 1) };
-          callAt(m, 'conv2dWinograd', [buf[x], filtersAt], [buf[y]], scratchAt, paramsAt, counterAt, convLayout(wino).params,
+          const images = imageChunks(op.p.batch);
+          callAt(m, 'conv2dWinograd', [buf[x], filtersAt], [buf[y]], scratchAt, paramsAt, counterAt, params,
             splits(m, flops, images), images, epilogue);
           break;
         }
@@ -507,7 +508,7 @@ function runProgram(program: Program, inputs: readonly ProgramIO[], outputs: rea
         const next = ops[o + 1];
         if (op.op === 'maxPool2dBackprop' && next?.op === 'biasActivationGrad' && next.activation === 'relu'
           && next.dy === op.dx && next.dz === op.dx && next.y === op.x && next.dbias !== null && next.channels === op.p.channels) {
-          const p = op.p, chunks = { total: p.batch, grain: grainFor(p.batch, 1, 1) };
+          const p = op.p, chunks = imageChunks(p.batch);
           const split = splits(m, ELEMENTWISE_WORK * size[op.dx], chunks);
           sumsOnThreads(split, p.channels, () => callAt(m, 'maxPool2dBackpropReluImages', [buf[op.dy], buf[op.x]], [buf[op.dx]],
             scratchAt, paramsAt, counterAt, poolParams(p), split, chunks), buf[next.dbias]);
@@ -515,7 +516,7 @@ function runProgram(program: Program, inputs: readonly ProgramIO[], outputs: rea
           break;
         }
         // Whole images in chunks, on both threads when large.
-        const p = op.p, chunks = { total: p.batch, grain: grainFor(p.batch, 1, 1) };
+        const p = op.p, chunks = imageChunks(p.batch);
         const work = ELEMENTWISE_WORK * p.batch * p.inHeight * p.inWidth * p.channels;
         const [kernel, inputsAt, outputAt]: [KernelName, number[], number] = op.op === 'maxPool2d'
           ? ['maxPool2dImages', [buf[op.x], 0], buf[op.y]] : ['maxPool2dBackpropImages', [buf[op.dy], buf[op.x]], buf[op.dx]];

@@ -221,7 +221,7 @@ export class DenseChainPlan {
 }
 
 /** The first `size` floats of buffer `l` of `buffers`, which grows (to exactly `size`) when it is shorter. */
-function rowsOf(buffers: Float32Array[], l: number, size: number): Float32Array {
+export function rowsOf(buffers: Float32Array[], l: number, size: number): Float32Array {
   const buffer = buffers[l];
   if (buffer.length === size) return buffer;
   if (buffer.length > size) return buffer.subarray(0, size);

@@ -19,7 +19,7 @@ import {
 import { Tensor, type Variable } from '../../tensor/tensor.js';
 import type { Optimizer } from '../../optimizers/index.js';
 import { copyRows } from '../data.js';
-import { activate, activationGradient } from './denseChain.js';
+import { activate, activationGradient, rowsOf } from './denseChain.js';
 import { lossAndGradient, type PlannedLoss } from './losses.js';
 
 /**
@@ -153,7 +153,8 @@ export class LayerChainPlan {
   /** Programs by batch size, the latest few. */
   private readonly programs: Programs[] = [];
   private readonly gathered = [new Float32Array(0), new Float32Array(0)];
-  private output = new Float32Array(0);
+  /** The predictions of the latest step or forward pass (one buffer, grown to the largest batch seen). */
+  private readonly output = [new Float32Array(0)];
   /** The host op's inputs and result for the step that runs now. */
   private step = { targets: new Float32Array(0), loss: 'mean_squared_error' as PlannedLoss, weight: 1, value: 0 };
 
@@ -175,18 +176,14 @@ export class LayerChainPlan {
 
   /** Rows order[start..end) of `values` into gather buffer `slot` (0: inputs, 1: targets): valid until the next gather. */
   gather(slot: 0 | 1, values: Float32Array, width: number, order: Int32Array, start: number, end: number): Float32Array {
-    const n = (end - start) * width;
-    if (this.gathered[slot].length < n) this.gathered[slot] = new Float32Array(n);
-    return copyRows(values, width, order, start, end, this.gathered[slot].subarray(0, n));
+    return copyRows(values, width, order, start, end, rowsOf(this.gathered, slot, (end - start) * width));
   }
 
   /** The chain's output for `rows` rows of `x` in inference mode: a buffer of the plan, or with `fresh` a new array. */
   forward(x: Float32Array, rows: number, fresh = false): Float32Array {
     const p = this.programsFor(rows);
-    const output = fresh ? new Float32Array(rows * this.outputDim) : this.outputBuffer(rows);
-    const inputs: ProgramIO[] = [[p.forwardInputs[0], x.subarray(0, rows * this.inputDim)]];
-    this.variables.forEach((v, i) => inputs.push([p.forwardInputs[i + 1], v.values]));
-    backend().runProgram(p.forward, inputs, [[p.forwardOutput, output]]);
+    const output = fresh ? new Float32Array(rows * this.outputDim) : rowsOf(this.output, 0, rows * this.outputDim);
+    backend().runProgram(p.forward, this.inputsOf(p.forwardInputs, x, rows), [[p.forwardOutput, output]]);
     return output;
   }
 
@@ -197,10 +194,8 @@ export class LayerChainPlan {
   trainStep(x: Float32Array, yTrue: Float32Array, rows: number, loss: PlannedLoss, lossWeight: number,
     optimizer: Optimizer): { loss: number; output: Float32Array } {
     const p = this.programsFor(rows);
-    const output = this.outputBuffer(rows);
-    // Read values each time: setWeights, assign and the generic path replace a variable's array.
-    const inputs: ProgramIO[] = [[p.trainInputs[0], x.subarray(0, rows * this.inputDim)]];
-    this.variables.forEach((v, i) => inputs.push([p.trainInputs[i + 1], v.values]));
+    const output = rowsOf(this.output, 0, rows * this.outputDim);
+    const inputs = this.inputsOf(p.trainInputs, x, rows);
     // dropoutWithMask's draws, in its order (none where it keeps nothing); the backend draws them.
     for (const op of p.masks) if (op.p > 0) op.from = reserveDraws(op.draws);
     const outputs: ProgramIO[] = [[p.trainOutputs[0], output]];
@@ -211,10 +206,12 @@ export class LayerChainPlan {
     return { loss: this.step.value, output };
   }
 
-  private outputBuffer(rows: number): Float32Array {
-    const n = rows * this.outputDim;
-    if (this.output.length < n) this.output = new Float32Array(n);
-    return this.output.subarray(0, n);
+  /**
+   * A program's inputs: `rows` rows of `x`, then every kernel and bias into buffers `ids`. Read values each time:
+   * setWeights, assign and the generic path replace a variable's array.
+   */
+  private inputsOf(ids: number[], x: Float32Array, rows: number): ProgramIO[] {
+    return [[ids[0], x.subarray(0, rows * this.inputDim)], ...this.variables.map((v, i): ProgramIO => [ids[i + 1], v.values])];
   }
 
   private programsFor(rows: number): Programs {
