@@ -213,40 +213,67 @@ function matmulOneThread(a: Float32Array, b: Float32Array, batch: number, m: num
 // Patch-matrix rows built per piece: ~1 MiB of patches, so a piece is still in cache when the GEMM packs it.
 const CHUNK_FLOATS = 1 << 18;
 
-interface ConvLayout { params: number[]; scratch: number; flops: number; chunks: Chunks }
+type ConvKernel = 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter';
 
-/** Params, scratch per thread, work, and chunks of patch rows (whole images when `images`). */
-function convLayout(p: Conv2DParams, images = false): ConvLayout {
+interface ConvLayout { kernel: KernelName; params: number[]; scratch: number; flops: number; chunks: Chunks }
+
+/** The Winograd export that takes each conv kernel's place for a Conv1D (conv1d_winograd.c). */
+const WINOGRAD_1D: Record<ConvKernel, KernelName> = {
+  conv2d: 'conv1dWinograd', conv2dBackpropInput: 'conv1dWinogradBackpropInput',
+  conv2dBackpropFilter: 'conv1dWinogradBackpropFilter',
+};
+
+/**
+ * The kernel for `op` on this conv, its params, scratch per thread, work, and chunks: Winograd F(m, m) for a
+ * large Conv1D of 3 taps or more with stride 1 and no dilation (whole images per chunk), else im2col and the
+ * GEMM over chunks of patch rows (whole images for a non-pointwise input gradient: col2im adds onto input
+ * positions that neighbouring rows share).
+ */
+function convLayout(p: Conv2DParams, op: ConvKernel): ConvLayout {
   const k = p.kernelHeight * p.kernelWidth * p.inChannels;
   const rows = p.batch * p.outHeight * p.outWidth;
   const chunkRows = Math.max(1, Math.min(rows, Math.floor(CHUNK_FLOATS / k)));
   const params = [p.batch, p.inHeight, p.inWidth, p.inChannels, p.outHeight, p.outWidth, p.outChannels,
     p.kernelHeight, p.kernelWidth, p.strideHeight, p.strideWidth, p.dilationHeight, p.dilationWidth,
     p.padTop, p.padLeft, chunkRows];
-  const image = p.outHeight * p.outWidth;
-  const grain = images ? image * imageChunks(p.batch).grain : Math.min(chunkRows, grainFor(rows, 4, 16));
-  return { params, scratch: chunkRows * k, flops: 2 * rows * k * p.outChannels, chunks: { total: rows, grain } };
+  const flops = 2 * rows * k * p.outChannels;
+  const winograd = winograd1dScratch(p, flops);
+  if (winograd > 0) return { kernel: WINOGRAD_1D[op], params, scratch: winograd, flops, chunks: imageChunks(p.batch) };
+  const images = op === 'conv2dBackpropInput' && !isPointwise(p);
+  const grain = images ? p.outHeight * p.outWidth * imageChunks(p.batch).grain : Math.min(chunkRows, grainFor(rows, 4, 16));
+  return { kernel: op, params, scratch: chunkRows * k, flops, chunks: { total: rows, grain } };
+}
+
+/**
+ * Scratch floats per thread for a Conv1D run as Winograd F(m, m) (conv1d_winograd.c), or 0 when it keeps
+ * im2col: height 1, stride 1, no dilation, a filter of 3 taps or more (the C picks m and declines shorter
+ * filters) and at least WINOGRAD_FLOPS of work. Measured on W3's second Conv1D (64 x 119 x 100 -> 100, 10 taps):
+ * see bench/NOTES.md entry 24.
+ */
+function winograd1dScratch(p: Conv2DParams, flops: number): number {
+  if (p.inHeight !== 1 || p.kernelHeight !== 1 || p.strideWidth !== 1 || p.dilationWidth !== 1 || p.padTop !== 0
+    || p.padLeft < 0 || flops < WINOGRAD_FLOPS) return 0;
+  return module().exports.winograd1dScratch(p.kernelWidth, p.inChannels, p.outChannels, p.outWidth);
 }
 
 const isPointwise = (p: Conv2DParams) => p.kernelHeight === 1 && p.kernelWidth === 1 && p.strideHeight === 1 &&
   p.strideWidth === 1 && p.padTop === 0 && p.padLeft === 0 && p.outHeight === p.inHeight && p.outWidth === p.inWidth;
 
 function conv2d(x: Float32Array, filter: Float32Array, p: Conv2DParams): Float32Array {
-  const { params, scratch, flops, chunks } = convLayout(p);
-  return run('conv2d', [x, filter], p.batch * p.outHeight * p.outWidth * p.outChannels, scratch, params, flops, chunks)
+  const { kernel, params, scratch, flops, chunks } = convLayout(p, 'conv2d');
+  return run(kernel, [x, filter], p.batch * p.outHeight * p.outWidth * p.outChannels, scratch, params, flops, chunks)
     ?? jsBackend.conv2d(x, filter, p);
 }
 
 function conv2dBackpropInput(dy: Float32Array, filter: Float32Array, p: Conv2DParams): Float32Array {
-  // col2im adds patches onto input positions that neighbouring rows share: chunks are whole images unless pointwise.
-  const { params, scratch, flops, chunks } = convLayout(p, !isPointwise(p));
-  return run('conv2dBackpropInput', [dy, filter], p.batch * p.inHeight * p.inWidth * p.inChannels, scratch, params,
+  const { kernel, params, scratch, flops, chunks } = convLayout(p, 'conv2dBackpropInput');
+  return run(kernel, [dy, filter], p.batch * p.inHeight * p.inWidth * p.inChannels, scratch, params,
     flops, chunks) ?? jsBackend.conv2dBackpropInput(dy, filter, p);
 }
 
 function conv2dBackpropFilter(x: Float32Array, dy: Float32Array, p: Conv2DParams): Float32Array {
-  const { params, scratch, flops, chunks } = convLayout(p);
-  return run('conv2dBackpropFilter', [x, dy], p.kernelHeight * p.kernelWidth * p.inChannels * p.outChannels, scratch,
+  const { kernel, params, scratch, flops, chunks } = convLayout(p, 'conv2dBackpropFilter');
+  return run(kernel, [x, dy], p.kernelHeight * p.kernelWidth * p.inChannels * p.outChannels, scratch,
     params, flops, { ...chunks, outputPerThread: true }) ?? jsBackend.conv2dBackpropFilter(x, dy, p);
 }
 
@@ -425,7 +452,7 @@ function runProgram(program: Program, inputs: readonly ProgramIO[], outputs: rea
   let scratch = 0, extra = 0, filters = 0;
   for (const op of program.ops) {
     if (op.op === 'conv2d' || op.op === 'conv2dBackpropInput' || op.op === 'conv2dBackpropFilter') {
-      scratch = Math.max(scratch, convLayout(op.p).scratch);
+      scratch = Math.max(scratch, convLayout(op.p, op.op).scratch);
     }
     if (op.op === 'conv2dBackpropFilter') extra = Math.max(extra, size[op.dfilter]);
     if (op.op === 'conv2d' && winograd(op.p)) {
@@ -449,8 +476,7 @@ function runProgram(program: Program, inputs: readonly ProgramIO[], outputs: rea
     const op = ops[o];
     switch (op.op) {
       case 'conv2d': case 'conv2dBackpropInput': {
-        // col2im adds onto input positions neighbouring rows share: chunks are whole images unless pointwise.
-        const { params, flops, chunks } = convLayout(op.p, op.op === 'conv2dBackpropInput' && !isPointwise(op.p));
+        const { kernel, params, flops, chunks } = convLayout(op.p, op.op);
         const [x, y] = op.op === 'conv2d' ? [op.x, op.y] : [op.dy, op.dx];
         // A conv followed by the epilogue in place on its output: the conv applies it to each chunk as it
         // finishes it, while it is in cache, and on both threads; the same function on the same floats.
@@ -467,16 +493,16 @@ function runProgram(program: Program, inputs: readonly ProgramIO[], outputs: rea
             splits(m, flops, images), images, epilogue);
           break;
         }
-        callAt(m, op.op, [buf[x], buf[op.filter]], [buf[y]], scratchAt, paramsAt, counterAt, params, splits(m, flops, chunks),
+        callAt(m, kernel, [buf[x], buf[op.filter]], [buf[y]], scratchAt, paramsAt, counterAt, params, splits(m, flops, chunks),
           chunks, epilogue);
         break;
       }
       case 'conv2dBackpropFilter': {
-        const { params, flops, chunks } = convLayout(op.p);
+        const { kernel, params, flops, chunks } = convLayout(op.p, op.op);
         const split = splits(m, flops, chunks), n = size[op.dfilter], dw = buf[op.dfilter];
         m.f32.fill(0, dw >> 2, (dw >> 2) + n);
         if (split) m.f32.fill(0, extraAt >> 2, (extraAt >> 2) + n);
-        callAt(m, op.op, [buf[op.x], buf[op.dy]], [dw, extraAt], scratchAt, paramsAt, counterAt, params, split, chunks);
+        callAt(m, kernel, [buf[op.x], buf[op.dy]], [dw, extraAt], scratchAt, paramsAt, counterAt, params, split, chunks);
         // The two threads' sums added as `run` adds them.
         if (split) e.binarySameShape(dw, extraAt, dw, n, 0);
         break;

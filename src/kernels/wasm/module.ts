@@ -14,10 +14,12 @@ import { relaxedThreadedWasmBase64, relaxedWasmBase64, threadedMemoryPages, thre
 interface Builds { single: string; threaded: string; relaxed: boolean }
 
 export type KernelName = 'matmul' | 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter' | 'simpleRnnForward' | 'simpleRnnBackward'
-  | 'maxPool2dImages' | 'maxPool2dBackpropImages' | 'biasActivationGradRows' | 'maxPool2dBackpropReluImages' | 'conv2dWinograd';
+  | 'maxPool2dImages' | 'maxPool2dBackpropImages' | 'biasActivationGradRows' | 'maxPool2dBackpropReluImages' | 'conv2dWinograd'
+  | 'conv1dWinograd' | 'conv1dWinogradBackpropInput' | 'conv1dWinogradBackpropFilter';
 const KERNEL_CODES: Record<KernelName, number> = {
   matmul: 0, conv2d: 1, conv2dBackpropInput: 2, conv2dBackpropFilter: 3, simpleRnnForward: 4, simpleRnnBackward: 5,
   maxPool2dImages: 6, maxPool2dBackpropImages: 7, biasActivationGradRows: 8, maxPool2dBackpropReluImages: 9, conv2dWinograd: 10,
+  conv1dWinograd: 11, conv1dWinogradBackpropInput: 12, conv1dWinogradBackpropFilter: 13,
 };
 
 export interface KernelExports {
@@ -45,6 +47,10 @@ export interface KernelExports {
   maxPool2dBackpropReluImages(dy: number, x: number, dz: number, sums: number, params: number): void;
   conv2dWinograd(x: number, u: number, y: number, scratch: number, params: number): void;
   winogradFilter(w: number, u: number, cin: number, cout: number): void;
+  conv1dWinograd(x: number, w: number, y: number, scratch: number, params: number): void;
+  conv1dWinogradBackpropInput(dy: number, w: number, dx: number, scratch: number, params: number): void;
+  conv1dWinogradBackpropFilter(x: number, dy: number, dw: number, scratch: number, params: number): void;
+  winograd1dScratch(k: number, inChannels: number, outChannels: number, outWidth: number): number;
   bernoulliFill(y: number, n: number, from: number, threshold: number, value: number): void;
   denseTrainStep(params: number): number;
   denseForward(params: number): void;
@@ -92,7 +98,7 @@ const e = new WebAssembly.Instance(d.module, { env: { memory: d.memory } }).expo
 e.__stack_pointer.value = d.stackTop;
 const kernels = [e.matmul, e.conv2d, e.conv2dBackpropInput, e.conv2dBackpropFilter, e.simpleRnnForward, e.simpleRnnBackward,
   e.maxPool2dImages, e.maxPool2dBackpropImages, e.biasActivationGradRows, e.maxPool2dBackpropReluImages,
-  e.conv2dWinograd];
+  e.conv2dWinograd, e.conv1dWinograd, e.conv1dWinogradBackpropInput, e.conv1dWinogradBackpropFilter];
 const c = new Int32Array(d.memory.buffer, d.control, ${CONTROL_INTS});
 Atomics.store(c, ${READY}, 1);
 Atomics.notify(c, ${READY});

@@ -1,0 +1,355 @@
+/*
+ * One-dimensional convolutions (Conv1D: height 1, stride 1, no dilation) by Winograd F(m, m), for filters of
+ * 3 taps and more, in all three passes: forward, input gradient and filter gradient.
+ *
+ * F(m, r) gives m outputs of an r-tap correlation from n = m + r - 1 inputs with n multiplies per (input,
+ * output) channel pair instead of m r (Lavin and Gray, "Fast Algorithms for Convolutional Neural Networks",
+ * 2015): y = A^T [(G g) . (B^T d)]. A filter of k taps is cut into S = ceil(k / m) segments of m taps (the
+ * last one zero-padded); segment s of output tile t reads input tile t + s, so the transform of each input
+ * tile is shared by every segment, and output tile t is
+ *   y_t = A^T sum_s (U_{t+s} . V_s),   U_t' = B^T d_t',   V_s = G g_s,
+ * which for each of the n points is one GEMM: rows t with the S tiles' channels side by side (S C_in long,
+ * contiguous when the tiles of an image are consecutive rows), times the S segments' filters stacked. The
+ * gradients are that expression's adjoints: dM_t = A dy_t, then
+ *   input:  dU_t' = sum_s dM_{t'-s} V_s^T, dx_t' += B dU_t' (tiles overlap, so the adds overlap),
+ *   filter: dV_s = sum_t U_{t+s}^T dM_t, dg_s = G^T dV_s.
+ * With m = 5 and k = 10 that is 18 multiplies per 5 outputs instead of 50. The transforms are built here
+ * from the interpolation points below (Toom-Cook with a point at infinity) in double precision; the results
+ * equal the direct sums up to float32 rounding, ~6e-6 of the output's scale at m = 5 with 100 channels,
+ * against ~2e-7 for the direct sum (more points, larger transform coefficients).
+ *
+ * Rows: each image's tiles are T' = T + S - 1 consecutive rows (T = ceil(outWidth / m) output tiles; input
+ * tiles t' < T'); rows t >= T of the outputs are junk the forward pass ignores and the gradients hold at
+ * zero, so the GEMMs run over whole blocks of images at once.
+ */
+#include <wasm_simd128.h>
+#include "kernels.h"
+
+#define MAX_M 5
+#define MAX_N (2 * MAX_M - 1)
+/* Rows (tiles) per block, about: the blocks' transformed inputs and outputs stay in L2 between the steps. */
+#define BLOCK_ROWS 256
+
+/* The finite interpolation points of F(m, m), 2m - 2 of them; the last point is infinity. */
+static const double POINTS[MAX_M + 1][2 * MAX_M - 2] = {
+  {0}, {0}, {0, 1}, {0, 1, -1, 2}, {0, 1, -1, 2, -2, 0.5}, {0, 1, -1, 2, -2, 0.5, -0.5, 1.5},
+};
+
+typedef struct {
+  int m, n, segs;
+  float at[MAX_M][MAX_N]; /* A^T: outputs from points */
+  float g[MAX_N][MAX_M];  /* G: points from filter taps */
+  float bt[MAX_N][MAX_N]; /* B^T: points from input taps */
+} Wino;
+
+static inline int imin(int a, int b) { return a < b ? a : b; }
+
+/* Multiplies per output with tiles of m outputs on k taps: (2m - 1) ceil(k / m) / m. */
+static double cost(int m, int k) { return (double)(2 * m - 1) * ((k + m - 1) / m) / m; }
+
+/*
+ * The tile size m for a k-tap filter: the cheapest in multiplies per output (the smaller on a tie, for its
+ * smaller rounding), or 0 when the best saves less than 40% against the direct k (k < 3).
+ */
+__attribute__((export_name("winograd1dTile")))
+int winograd1dTile(int k) {
+  int best = 0;
+  for (int m = 2; m <= MAX_M; m++)
+    if (cost(m, k) <= 0.6 * k && (best == 0 || cost(m, k) < cost(best, k))) best = m;
+  return best;
+}
+
+static void wino_init(Wino *w, int k) {
+  const int m = winograd1dTile(k), n = 2 * m - 1, f = n - 1;
+  const double *a = POINTS[m];
+  w->m = m;
+  w->n = n;
+  w->segs = (k + m - 1) / m;
+  for (int p = 0; p < n; p++) {
+    double power = 1, fp = 1;
+    for (int q = 0; q < f; q++)
+      if (q != p && p < f) fp *= a[p] - a[q];
+    for (int i = 0; i < m; i++, power *= p < f ? a[p] : 0) {
+      w->at[i][p] = p < f ? (float)power : (i == m - 1);
+      w->g[p][i] = p < f ? (float)(power / fp) : (i == m - 1);
+    }
+    /* Row p of B^T: the coefficients of prod over the finite points q != p of (z - a_q). */
+    double c[MAX_N + 1] = {1};
+    int deg = 0;
+    for (int q = 0; q < f; q++) {
+      if (q == p) continue;
+      for (int i = deg + 1; i > 0; i--) c[i] = c[i - 1] - a[q] * c[i];
+      c[0] = -a[q] * c[0];
+      deg++;
+    }
+    for (int i = 0; i < n; i++) w->bt[p][i] = (float)c[i];
+  }
+}
+
+/* The geometry of one call: tiles per image, rows per block, and where each scratch region starts. */
+typedef struct {
+  Wino w;
+  int C, CO, W, OW, pad, k;
+  int tiles;  /* T: output tiles per image */
+  int rows;   /* T' = T + S - 1: rows per image */
+  int images; /* images per block */
+  long filt, uPlane, mPlane; /* floats: the transformed filter; per point of U and of M */
+  float *f, *u, *mm;
+} Geometry;
+
+static void geometry(Geometry *g, const ConvParams *p, float *scratch) {
+  wino_init(&g->w, p->kernelWidth);
+  const int m = g->w.m, S = g->w.segs;
+  g->C = p->inChannels;
+  g->CO = p->outChannels;
+  g->W = p->inWidth;
+  g->OW = p->outWidth;
+  g->pad = p->padLeft;
+  g->k = p->kernelWidth;
+  g->tiles = (g->OW + m - 1) / m;
+  g->rows = g->tiles + S - 1;
+  g->images = BLOCK_ROWS / g->rows > 0 ? BLOCK_ROWS / g->rows : 1;
+  const long blockRows = (long)g->images * g->rows + S - 1;
+  g->filt = (long)g->w.n * S * g->C * g->CO;
+  g->uPlane = blockRows * g->C;
+  g->mPlane = blockRows * g->CO;
+  g->f = scratch;
+  g->u = g->f + g->filt;
+  g->mm = g->u + g->w.n * g->uPlane;
+}
+
+/* Scratch floats per thread for a conv of these dimensions, or 0 when F(m, m) does not apply to k taps. */
+__attribute__((export_name("winograd1dScratch")))
+int winograd1dScratch(int k, int inChannels, int outChannels, int outWidth) {
+  const int m = winograd1dTile(k);
+  if (m == 0) return 0;
+  ConvParams p = { .kernelWidth = k, .inChannels = inChannels, .outChannels = outChannels, .outWidth = outWidth };
+  Geometry g;
+  geometry(&g, &p, 0);
+  return (int)(g.filt + g.w.n * (g.uPlane + g.mPlane));
+}
+
+/*
+ * The transformed filter, V_s at point p, from w (k, C_in, C_out): element (c, o) at
+ * f[p][(s C_in + c) C_out + o] (forward and filter gradient), or, `transposed`, at f[p][((S-1-s) C_out + o) C_in + c]
+ * (the input gradient's GEMM, whose rows hold the S segments' dM latest first).
+ */
+static void filter_transform(const Geometry *g, const float *w, int transposed) {
+  const Wino *t = &g->w;
+  const int C = g->C, CO = g->CO, S = t->segs;
+  for (int p = 0; p < t->n; p++)
+    for (int s = 0; s < S; s++)
+      for (int c = 0; c < C; c++) {
+        float *dst = g->f + (long)p * S * C * CO;
+        for (int o = 0; o < CO; o++) {
+          float v = 0;
+          for (int j = 0; j < t->m && s * t->m + j < g->k; j++) v += t->g[p][j] * w[((long)(s * t->m + j) * C + c) * CO + o];
+          if (transposed) dst[((long)(S - 1 - s) * CO + o) * C + c] = v;
+          else dst[((long)s * C + c) * CO + o] = v;
+        }
+      }
+}
+
+/* U: the block's input tiles (images n0 .. n0+images-1), row b T' + t', then S - 1 zero rows. */
+static void input_transform(const Geometry *g, const float *x, int n0, int images) {
+  const Wino *t = &g->w;
+  const int C = g->C, n = t->n;
+  const long rows = (long)images * g->rows;
+  for (long r = 0; r < rows; r++) {
+    const int b = (int)(r / g->rows), base = (int)(r % g->rows) * t->m - g->pad;
+    const float *xi = x + (long)(n0 + b) * g->W * C;
+    int c = 0;
+    for (; c + 4 <= C; c += 4) {
+      v128_t d[MAX_N];
+      for (int j = 0; j < n; j++)
+        d[j] = base + j >= 0 && base + j < g->W ? wasm_v128_load(xi + (long)(base + j) * C + c) : wasm_f32x4_splat(0.0f);
+      for (int p = 0; p < n; p++) {
+        v128_t acc = wasm_f32x4_splat(0.0f);
+        for (int j = 0; j < n; j++)
+          if (t->bt[p][j] != 0.0f) acc = f32x4_madd(wasm_f32x4_splat(t->bt[p][j]), d[j], acc);
+        wasm_v128_store(g->u + p * g->uPlane + r * C + c, acc);
+      }
+    }
+    for (; c < C; c++)
+      for (int p = 0; p < n; p++) {
+        float acc = 0;
+        for (int j = 0; j < n; j++)
+          if (base + j >= 0 && base + j < g->W) acc += t->bt[p][j] * xi[(long)(base + j) * C + c];
+        g->u[p * g->uPlane + r * C + c] = acc;
+      }
+  }
+  for (int p = 0; p < n; p++)
+    __builtin_memset(g->u + p * g->uPlane + rows * C, 0, (unsigned long)(t->segs - 1) * C * sizeof(float));
+}
+
+/*
+ * dM = A dy for the block's tiles, row r at row `lead` + r of each point's plane; junk rows (t >= T) and the
+ * `lead` rows before the block zero.
+ */
+static void output_adjoint(const Geometry *g, const float *dy, int n0, int images, int lead) {
+  const Wino *t = &g->w;
+  const int CO = g->CO, n = t->n, m = t->m;
+  for (int p = 0; p < n; p++) __builtin_memset(g->mm + p * g->mPlane, 0, (unsigned long)lead * CO * sizeof(float));
+  const long rows = (long)images * g->rows;
+  for (long r = 0; r < rows; r++) {
+    const int b = (int)(r / g->rows), tile = (int)(r % g->rows), valid = tile < g->tiles ? imin(m, g->OW - tile * m) : 0;
+    const float *dyi = dy + ((long)(n0 + b) * g->OW + (long)tile * m) * CO;
+    float *out = g->mm + (lead + r) * CO;
+    int o = 0;
+    for (; o + 4 <= CO; o += 4) {
+      v128_t d[MAX_M];
+      for (int i = 0; i < valid; i++) d[i] = wasm_v128_load(dyi + (long)i * CO + o);
+      for (int p = 0; p < n; p++) {
+        v128_t acc = wasm_f32x4_splat(0.0f);
+        for (int i = 0; i < valid; i++)
+          if (t->at[i][p] != 0.0f) acc = f32x4_madd(wasm_f32x4_splat(t->at[i][p]), d[i], acc);
+        wasm_v128_store(out + p * g->mPlane + o, acc);
+      }
+    }
+    for (; o < CO; o++)
+      for (int p = 0; p < n; p++) {
+        float acc = 0;
+        for (int i = 0; i < valid; i++) acc += t->at[i][p] * dyi[(long)i * CO + o];
+        out[p * g->mPlane + o] = acc;
+      }
+  }
+}
+
+/* y = conv(x, w) over whole images in chunks; ConvParams' epilogue, when set, applied to each chunk as conv2d does. */
+__attribute__((export_name("conv1dWinograd")))
+void conv1dWinograd(const float *x, const float *w, float *y, float *scratch, const ConvParams *p) {
+  Geometry g;
+  geometry(&g, p, scratch);
+  const Wino *t = &g.w;
+  const int C = g.C, CO = g.CO, n = t->n, m = t->m, S = t->segs, thread = p->chunks.thread;
+  filter_transform(&g, w, 0);
+  int n0, n1;
+  while (claim(&p->chunks, &n0, &n1)) {
+    for (int b0 = n0; b0 < n1; b0 += g.images) {
+      const int images = imin(g.images, n1 - b0), rows = images * g.rows;
+      input_transform(&g, x, b0, images);
+      for (int q = 0; q < n; q++) {
+        GemmParams gp = { .m = rows, .n = CO, .k = S * C, .aRow = C, .aCol = 1, .bRow = CO, .bCol = 1, .ldc = CO };
+        gemm(g.u + q * g.uPlane, g.f + (long)q * S * C * CO, g.mm + q * g.mPlane, &gp, thread);
+      }
+      for (int r = 0; r < rows; r++) {
+        const int b = r / g.rows, tile = r % g.rows;
+        if (tile >= g.tiles) continue;
+        const int valid = imin(m, g.OW - tile * m);
+        float *yo = y + ((long)(b0 + b) * g.OW + (long)tile * m) * CO;
+        const float *mr = g.mm + (long)r * CO;
+        int o = 0;
+        for (; o + 4 <= CO; o += 4) {
+          v128_t s[MAX_N];
+          for (int q = 0; q < n; q++) s[q] = wasm_v128_load(mr + q * g.mPlane + o);
+          for (int i = 0; i < valid; i++) {
+            v128_t acc = wasm_f32x4_splat(0.0f);
+            for (int q = 0; q < n; q++)
+              if (t->at[i][q] != 0.0f) acc = f32x4_madd(wasm_f32x4_splat(t->at[i][q]), s[q], acc);
+            wasm_v128_store(yo + (long)i * CO + o, acc);
+          }
+        }
+        for (; o < CO; o++)
+          for (int i = 0; i < valid; i++) {
+            float acc = 0;
+            for (int q = 0; q < n; q++) acc += t->at[i][q] * mr[q * g.mPlane + o];
+            yo[(long)i * CO + o] = acc;
+          }
+      }
+    }
+    if (p->epilogue > 0) {
+      const long image = (long)g.OW * CO;
+      float *yo = y + n0 * image;
+      biasActivation(yo, (const float *)(long)p->bias, yo, (int)((n1 - n0) * image), p->bias ? CO : 0, p->epilogue - 1);
+    }
+  }
+}
+
+/* dx = the input gradient of conv(x, w) given dy, over whole images in chunks. */
+__attribute__((export_name("conv1dWinogradBackpropInput")))
+void conv1dWinogradBackpropInput(const float *dy, const float *w, float *dx, float *scratch, const ConvParams *p) {
+  Geometry g;
+  geometry(&g, p, scratch);
+  const Wino *t = &g.w;
+  const int C = g.C, CO = g.CO, n = t->n, m = t->m, S = t->segs, thread = p->chunks.thread;
+  filter_transform(&g, w, 1);
+  int n0, n1;
+  while (claim(&p->chunks, &n0, &n1)) {
+    __builtin_memset(dx + (long)n0 * g.W * C, 0, (unsigned long)(n1 - n0) * g.W * C * sizeof(float));
+    for (int b0 = n0; b0 < n1; b0 += g.images) {
+      const int images = imin(g.images, n1 - b0), rows = images * g.rows;
+      output_adjoint(&g, dy, b0, images, S - 1);
+      /* dU (in U's planes): row r's window is dM rows r - S + 1 .. r, which start at row r of the plane. */
+      for (int q = 0; q < n; q++) {
+        GemmParams gp = { .m = rows, .n = C, .k = S * CO, .aRow = CO, .aCol = 1, .bRow = C, .bCol = 1, .ldc = C };
+        gemm(g.mm + q * g.mPlane, g.f + (long)q * S * C * CO, g.u + q * g.uPlane, &gp, thread);
+      }
+      for (int r = 0; r < rows; r++) {
+        const int b = r / g.rows, base = (r % g.rows) * m - g.pad;
+        float *xi = dx + (long)(b0 + b) * g.W * C;
+        const float *ur = g.u + (long)r * C;
+        int c = 0;
+        for (; c + 4 <= C; c += 4) {
+          v128_t s[MAX_N];
+          for (int q = 0; q < n; q++) s[q] = wasm_v128_load(ur + q * g.uPlane + c);
+          for (int j = 0; j < n; j++) {
+            if (base + j < 0 || base + j >= g.W) continue;
+            float *o = xi + (long)(base + j) * C + c;
+            v128_t acc = wasm_v128_load(o);
+            for (int q = 0; q < n; q++)
+              if (t->bt[q][j] != 0.0f) acc = f32x4_madd(wasm_f32x4_splat(t->bt[q][j]), s[q], acc);
+            wasm_v128_store(o, acc);
+          }
+        }
+        for (; c < C; c++)
+          for (int j = 0; j < n; j++) {
+            if (base + j < 0 || base + j >= g.W) continue;
+            float acc = 0;
+            for (int q = 0; q < n; q++) acc += t->bt[q][j] * ur[q * g.uPlane + c];
+            xi[(long)(base + j) * C + c] += acc;
+          }
+      }
+    }
+  }
+}
+
+/*
+ * dw (k, C_in, C_out) += the filter gradient over every chunk of images this thread claims: the caller zeroes
+ * each thread's dw and sums them, as for conv2dBackpropFilter.
+ */
+__attribute__((export_name("conv1dWinogradBackpropFilter")))
+void conv1dWinogradBackpropFilter(const float *x, const float *dy, float *dw, float *scratch, const ConvParams *p) {
+  Geometry g;
+  geometry(&g, p, scratch);
+  const Wino *t = &g.w;
+  const int C = g.C, CO = g.CO, n = t->n, m = t->m, S = t->segs, thread = p->chunks.thread;
+  __builtin_memset(g.f, 0, (unsigned long)g.filt * sizeof(float));
+  int n0, n1;
+  while (claim(&p->chunks, &n0, &n1)) {
+    for (int b0 = n0; b0 < n1; b0 += g.images) {
+      const int images = imin(g.images, n1 - b0), rows = images * g.rows;
+      input_transform(&g, x, b0, images);
+      output_adjoint(&g, dy, b0, images, 0);
+      /* dV[(s, c), o] += sum over rows r of U[r + s][c] dM[r][o]. */
+      for (int q = 0; q < n; q++) {
+        GemmParams gp = { .m = S * C, .n = CO, .k = rows, .aRow = 1, .aCol = C, .bRow = CO, .bCol = 1, .ldc = CO, .accumulate = 1 };
+        gemm(g.u + q * g.uPlane, g.mm + q * g.mPlane, g.f + (long)q * S * C * CO, &gp, thread);
+      }
+    }
+  }
+  /* dg_s = G^T dV_s. */
+  const long plane = (long)S * C * CO;
+  for (int s = 0; s < S; s++)
+    for (int j = 0; j < m && s * m + j < g.k; j++) {
+      float *dst = dw + (long)(s * m + j) * C * CO;
+      for (int q = 0; q < n; q++) {
+        const float coef = t->g[q][j];
+        if (coef == 0.0f) continue;
+        const float *src = g.f + q * plane + (long)s * C * CO;
+        long i = 0;
+        const v128_t cv = wasm_f32x4_splat(coef);
+        for (; i + 4 <= (long)C * CO; i += 4) wasm_v128_store(dst + i, f32x4_madd(cv, wasm_v128_load(src + i), wasm_v128_load(dst + i)));
+        for (; i < (long)C * CO; i++) dst[i] += coef * src[i];
+      }
+    }
+}
