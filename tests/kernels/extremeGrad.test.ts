@@ -39,6 +39,8 @@ describe('extremeGrad (max/min reduction gradient)', () => {
   const cases: [number[], number[]][] = [
     [[64, 110, 100], [1]], [[3, 5, 7], [0]], [[3, 5, 7], [2]], [[3, 5, 7], [0, 1]], [[3, 5, 7], [0, 2]],
     [[2, 3, 4, 5], [1, 3]], [[2, 3, 4, 5], [0, 1, 2, 3]], [[7], [0]],
+    // Large enough for the wasm kernels (1,024 floats), with a scalar tail (inner 7) and with inner 1.
+    [[9, 50, 7], [1]], [[4, 30, 11], [0]], [[40, 2, 33], [1, 2]],
   ];
   for (const [shape, axes] of cases) {
     for (const op of ['max', 'min'] as const) {
@@ -49,9 +51,24 @@ describe('extremeGrad (max/min reduction gradient)', () => {
         const dy = rand(y.length, 1000);
         const { dx } = oracle(x, shape, axes, op, dy);
         for (const backend of wasmAvailable() ? [jsBackend, wasmBackend] : [jsBackend]) {
+          assert.deepEqual(backend.reduce(op, x, shape, axes), y, `${backend.name} reduce ${op}`);
           assertClose(backend.extremeGrad(x, shape, axes, y, dy), dx, 1e-6, `${backend.name} ${op}`);
         }
       });
     }
   }
+
+  it('wasm max/min reductions skip NaNs and keep the first of equal values (-0 or 0), bit for bit as the JS kernel', { skip: !wasmAvailable() }, () => {
+    for (const op of ['max', 'min'] as const) {
+      // Every row and column of the (3, 100, 6) input mixes NaN, -0 and 0 with values that never win, so the
+      // extreme is a signed zero whose sign depends on which came first.
+      const values = [Number.NaN, -0, 0, op === 'max' ? -1 : 1];
+      const x = Float32Array.from({ length: 1800 }, (_, i) => values[(i + Math.floor(i / 6) + Math.floor(i / 37)) % 4]);
+      for (let i = 0; i < 6; i++) x[i * 6 + 5] = Number.NaN; // NaN-only stretches
+      for (const axes of [[1], [0, 1], [2]]) {
+        const want = jsBackend.reduce(op, x, [3, 100, 6], axes), got = wasmBackend.reduce(op, x, [3, 100, 6], axes);
+        assert.deepEqual(new Uint32Array(got.buffer), new Uint32Array(want.buffer), `${op} over ${JSON.stringify(axes)}`);
+      }
+    }
+  });
 });

@@ -334,16 +334,36 @@ function unary(op: UnaryOp, x: Float32Array): Float32Array {
 // The double accumulators live on the wasm side as scratch (2 floats each); wider rows stay in JS.
 const REDUCE_MAX_INNER = 1 << 16;
 
-/** Sums over contiguous axes (the bias gradient) in wasm; every other reduction is the JS kernel. */
-function reduce(op: ReduceOp, x: Float32Array, shape: number[], axes: number[]): Float32Array {
-  const contiguous = axes.length > 0 && axes.every((a, i) => a === axes[0] + i);
-  if (op !== 'sum' || !contiguous || x.length < SAME_SHAPE_MIN) return jsBackend.reduce(op, x, shape, axes);
-  const first = axes[0], last = axes[axes.length - 1];
+/** (outer, mid, inner) of `shape` reduced over `axes`, or null when the axes are not contiguous. */
+function contiguousAxes(shape: number[], axes: number[]): [number, number, number] | null {
+  if (axes.length === 0 || !axes.every((a, i) => a === axes[0] + i)) return null;
   const product = (from: number, to: number) => shape.slice(from, to).reduce((p, d) => p * d, 1);
-  const outer = product(0, first), mid = product(first, last + 1), inner = product(last + 1, shape.length);
+  const first = axes[0], last = axes[axes.length - 1];
+  return [product(0, first), product(first, last + 1), product(last + 1, shape.length)];
+}
+
+/** Sums, maxima and minima over contiguous axes in wasm (bias gradients, global pooling); others the JS kernel. */
+function reduce(op: ReduceOp, x: Float32Array, shape: number[], axes: number[]): Float32Array {
+  const dims = contiguousAxes(shape, axes);
+  if (dims === null || x.length < SAME_SHAPE_MIN) return jsBackend.reduce(op, x, shape, axes);
+  const [outer, mid, inner] = dims;
+  if (op !== 'sum') {
+    return runSingle([x], outer * inner, 0, (m, [xAt], yAt) =>
+      m.exports.reduceExtreme(xAt, yAt, outer, mid, inner, op === 'max' ? 1 : 0)) ?? jsBackend.reduce(op, x, shape, axes);
+  }
   if (inner > REDUCE_MAX_INNER) return jsBackend.reduce(op, x, shape, axes);
   return runSingle([x], outer * inner, 2 * inner + 2, (m, [xAt], yAt, accAt) =>
     m.exports.reduceSum(xAt, yAt, (accAt + 7) & ~7, outer, mid, inner)) ?? jsBackend.reduce(op, x, shape, axes);
+}
+
+/** The gradient of a max or min over contiguous axes in wasm (ties split as the JS kernel does); else the JS kernel. */
+function extremeGrad(x: Float32Array, shape: number[], axes: number[], y: Float32Array, dy: Float32Array): Float32Array {
+  const dims = contiguousAxes(shape, axes);
+  if (dims === null || x.length < SAME_SHAPE_MIN) return jsBackend.extremeGrad(x, shape, axes, y, dy);
+  const [outer, mid, inner] = dims;
+  return runSingle([x, y, dy], x.length, outer * inner, (m, [xAt, yAt, dyAt], dxAt, shareAt) =>
+    m.exports.extremeGradContiguous(xAt, yAt, dyAt, dxAt, shareAt, outer, mid, inner))
+    ?? jsBackend.extremeGrad(x, shape, axes, y, dy);
 }
 
 const poolParams = (p: Pool2DParams) => [p.batch, p.inHeight, p.inWidth, p.channels, p.outHeight, p.outWidth,
@@ -587,7 +607,7 @@ const sameShape = (s: number[], t: number[]) => s.length === t.length && s.every
 export const wasmBackend: Backend = {
   ...jsBackend,
   name: 'wasm',
-  matmul, conv2d, conv2dBackpropInput, conv2dBackpropFilter, binary, unary, reduce, maxPool2d, maxPool2dBackprop,
+  matmul, conv2d, conv2dBackpropInput, conv2dBackpropFilter, binary, unary, reduce, extremeGrad, maxPool2d, maxPool2dBackprop,
   simpleRnnForward, simpleRnnBackward,
   biasActivation, biasActivationGrad,
   denseTrainStep, denseForward, runProgram,

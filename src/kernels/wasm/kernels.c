@@ -862,3 +862,65 @@ void reduceSum(const float *x, float *y, double *acc, int outer, int mid, int in
     for (int i = 0; i < inner; i++) y[o * inner + i] = (float)acc[i];
   }
 }
+
+/*
+ * y (outer, inner) = the max (isMax) or min over mid of x (outer, mid, inner), as the JS kernel: a value
+ * replaces the running one only when strictly greater (less), so NaNs are skipped and the first of equal
+ * values stays.
+ */
+__attribute__((export_name("reduceExtreme")))
+void reduceExtreme(const float *x, float *y, int outer, int mid, int inner, int isMax) {
+  const float init = isMax ? __builtin_inff() : -__builtin_inff();
+  for (int o = 0; o < outer; o++) {
+    float *yo = y + (long)o * inner;
+    for (int i = 0; i < inner; i++) yo[i] = -init;
+    const float *xo = x + (long)o * mid * inner;
+    for (int mm = 0; mm < mid; mm++, xo += inner) {
+      int i = 0;
+      for (; i + 4 <= inner; i += 4) {
+        const v128_t v = wasm_v128_load(xo + i), best = wasm_v128_load(yo + i);
+        const v128_t take = isMax ? wasm_f32x4_gt(v, best) : wasm_f32x4_lt(v, best);
+        wasm_v128_store(yo + i, wasm_v128_bitselect(v, best, take));
+      }
+      for (; i < inner; i++)
+        if (isMax ? xo[i] > yo[i] : xo[i] < yo[i]) yo[i] = xo[i];
+    }
+  }
+}
+
+/*
+ * The gradient of reduceExtreme over contiguous axes, as the JS kernel (TensorFlow's _MinOrMaxGrad): each
+ * dy goes to the inputs equal to their output y, split evenly between ties. `share` is scratch of
+ * outer * inner floats.
+ */
+__attribute__((export_name("extremeGradContiguous")))
+void extremeGradContiguous(const float *x, const float *y, const float *dy, float *dx, float *share, int outer,
+                           int mid, int inner) {
+  const long out = (long)outer * inner;
+  for (long i = 0; i < out; i++) share[i] = 0.0f;
+  for (int o = 0; o < outer; o++) {
+    const float *xo = x + (long)o * mid * inner, *yo = y + (long)o * inner;
+    float *so = share + (long)o * inner;
+    for (int mm = 0; mm < mid; mm++, xo += inner) {
+      int i = 0;
+      for (; i + 4 <= inner; i += 4) {
+        const v128_t eq = wasm_f32x4_eq(wasm_v128_load(xo + i), wasm_v128_load(yo + i));
+        wasm_v128_store(so + i, wasm_f32x4_add(wasm_v128_load(so + i), wasm_v128_and(eq, wasm_f32x4_splat(1.0f))));
+      }
+      for (; i < inner; i++) so[i] += xo[i] == yo[i];
+    }
+  }
+  for (long i = 0; i < out; i++) share[i] = dy[i] / share[i];
+  for (int o = 0; o < outer; o++) {
+    const float *xo = x + (long)o * mid * inner, *yo = y + (long)o * inner, *so = share + (long)o * inner;
+    float *dxo = dx + (long)o * mid * inner;
+    for (int mm = 0; mm < mid; mm++, xo += inner, dxo += inner) {
+      int i = 0;
+      for (; i + 4 <= inner; i += 4) {
+        const v128_t eq = wasm_f32x4_eq(wasm_v128_load(xo + i), wasm_v128_load(yo + i));
+        wasm_v128_store(dxo + i, wasm_v128_and(eq, wasm_v128_load(so + i)));
+      }
+      for (; i < inner; i++) dxo[i] = xo[i] == yo[i] ? so[i] : 0.0f;
+    }
+  }
+}

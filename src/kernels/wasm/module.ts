@@ -36,6 +36,9 @@ export interface KernelExports {
   unaryMap(x: number, y: number, n: number, op: number): void;
   binaryTrailing(a: number, b: number, y: number, n: number, m: number, op: number): void;
   reduceSum(x: number, y: number, acc: number, outer: number, mid: number, inner: number): void;
+  reduceExtreme(x: number, y: number, outer: number, mid: number, inner: number, isMax: number): void;
+  extremeGradContiguous(x: number, y: number, dy: number, dx: number, share: number, outer: number, mid: number,
+    inner: number): void;
   simpleRnnForward(buffers: number, params: number): void;
   simpleRnnBackward(buffers: number, params: number): void;
   biasActivation(z: number, bias: number, y: number, n: number, channels: number, activation: number): void;
