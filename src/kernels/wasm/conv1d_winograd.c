@@ -136,59 +136,115 @@ int winograd1dScratch(int k, int inChannels, int outChannels, int outWidth) {
  */
 static void filter_transform(const Geometry *g, const float *w, int transposed) {
   const Wino *t = &g->w;
-  const int C = g->C, CO = g->CO, S = t->segs;
+  const int C = g->C, CO = g->CO, S = t->segs, m = t->m;
   for (int p = 0; p < t->n; p++)
-    for (int s = 0; s < S; s++)
+    for (int s = 0; s < S; s++) {
+      const int taps = imin(m, g->k - s * m);
+      float *dst = g->f + (long)p * S * C * CO;
       for (int c = 0; c < C; c++) {
-        float *dst = g->f + (long)p * S * C * CO;
-        for (int o = 0; o < CO; o++) {
+        const float *ws = w + ((long)s * m * C + c) * CO;
+        int o = 0;
+        for (; o + 4 <= CO; o += 4) {
+          v128_t v = wasm_f32x4_splat(0.0f);
+          for (int j = 0; j < taps; j++) v = f32x4_madd(wasm_f32x4_splat(t->g[p][j]), wasm_v128_load(ws + (long)j * C * CO + o), v);
+          if (!transposed) {
+            wasm_v128_store(dst + ((long)s * C + c) * CO + o, v);
+            continue;
+          }
+          float *d = dst + ((long)(S - 1 - s) * CO + o) * C + c;
+          d[0] = wasm_f32x4_extract_lane(v, 0);
+          d[C] = wasm_f32x4_extract_lane(v, 1);
+          d[2 * C] = wasm_f32x4_extract_lane(v, 2);
+          d[3 * C] = wasm_f32x4_extract_lane(v, 3);
+        }
+        for (; o < CO; o++) {
           float v = 0;
-          for (int j = 0; j < t->m && s * t->m + j < g->k; j++) v += t->g[p][j] * w[((long)(s * t->m + j) * C + c) * CO + o];
+          for (int j = 0; j < taps; j++) v += t->g[p][j] * ws[(long)j * C * CO + o];
           if (transposed) dst[((long)(S - 1 - s) * CO + o) * C + c] = v;
           else dst[((long)s * C + c) * CO + o] = v;
         }
       }
+    }
 }
 
-/* U: the block's input tiles (images n0 .. n0+images-1), row b T' + t', then S - 1 zero rows. */
-static void input_transform(const Geometry *g, const float *x, int n0, int images) {
+/*
+ * out[p] = sum over j < cols of mat(p, j) in[j] for p < rows, mat(p, j) = mat[p rs + j cs], four channels at
+ * a time. Inlined with constant rows and cols (the tile size dispatch below), so the loops unroll and the
+ * vectors stay in registers.
+ */
+static inline __attribute__((always_inline)) void mat_vec(const float *mat, int rs, int cs, int rows, int cols,
+                                                          const v128_t *in, v128_t *out) {
+#pragma unroll
+  for (int p = 0; p < rows; p++) {
+    v128_t acc = wasm_f32x4_splat(0.0f);
+#pragma unroll
+    for (int j = 0; j < cols; j++) acc = f32x4_madd(wasm_f32x4_splat(mat[p * rs + j * cs]), in[j], acc);
+    out[p] = acc;
+  }
+}
+
+/* The scalar mat_vec, for the channels past the last multiple of 4. */
+static inline float dot(const float *mat, int cs, int cols, const float *in) {
+  float acc = 0;
+  for (int j = 0; j < cols; j++) acc += mat[j * cs] * in[j];
+  return acc;
+}
+
+/* Calls `call(M)` with the tile size m as a constant, so each transform is compiled for each m. */
+#define BY_TILE(m, call)                                                                                                \
+  do {                                                                                                                 \
+    switch (m) {                                                                                                       \
+    case 2: call(2); break;                                                                                            \
+    case 3: call(3); break;                                                                                            \
+    case 4: call(4); break;                                                                                            \
+    default: call(5); break;                                                                                           \
+    }                                                                                                                  \
+  } while (0)
+
+/* U = B^T d: the block's input tiles (images n0 .. n0+images-1), row b T' + t', then S - 1 zero rows. */
+static inline __attribute__((always_inline)) void input_transform_m(const Geometry *g, const float *x, int n0,
+                                                                    int images, const int m) {
   const Wino *t = &g->w;
-  const int C = g->C, n = t->n;
+  const int C = g->C, n = 2 * m - 1;
   const long rows = (long)images * g->rows;
   for (long r = 0; r < rows; r++) {
-    const int b = (int)(r / g->rows), base = (int)(r % g->rows) * t->m - g->pad;
+    const int b = (int)(r / g->rows), base = (int)(r % g->rows) * m - g->pad;
     const float *xi = x + (long)(n0 + b) * g->W * C;
+    float *u = g->u + r * C;
     int c = 0;
     for (; c + 4 <= C; c += 4) {
-      v128_t d[MAX_N];
+      v128_t d[2 * MAX_M - 1], v[2 * MAX_M - 1];
+#pragma unroll
       for (int j = 0; j < n; j++)
         d[j] = base + j >= 0 && base + j < g->W ? wasm_v128_load(xi + (long)(base + j) * C + c) : wasm_f32x4_splat(0.0f);
-      for (int p = 0; p < n; p++) {
-        v128_t acc = wasm_f32x4_splat(0.0f);
-        for (int j = 0; j < n; j++)
-          if (t->bt[p][j] != 0.0f) acc = f32x4_madd(wasm_f32x4_splat(t->bt[p][j]), d[j], acc);
-        wasm_v128_store(g->u + p * g->uPlane + r * C + c, acc);
-      }
+      mat_vec(&t->bt[0][0], MAX_N, 1, n, n, d, v);
+#pragma unroll
+      for (int p = 0; p < n; p++) wasm_v128_store(u + p * g->uPlane + c, v[p]);
     }
-    for (; c < C; c++)
-      for (int p = 0; p < n; p++) {
-        float acc = 0;
-        for (int j = 0; j < n; j++)
-          if (base + j >= 0 && base + j < g->W) acc += t->bt[p][j] * xi[(long)(base + j) * C + c];
-        g->u[p * g->uPlane + r * C + c] = acc;
-      }
+    for (; c < C; c++) {
+      float d[MAX_N];
+      for (int j = 0; j < n; j++) d[j] = base + j >= 0 && base + j < g->W ? xi[(long)(base + j) * C + c] : 0.0f;
+      for (int p = 0; p < n; p++) u[p * g->uPlane + c] = dot(&t->bt[p][0], 1, n, d);
+    }
   }
   for (int p = 0; p < n; p++)
     __builtin_memset(g->u + p * g->uPlane + rows * C, 0, (unsigned long)(t->segs - 1) * C * sizeof(float));
+}
+
+static void input_transform(const Geometry *g, const float *x, int n0, int images) {
+#define CALL(M) input_transform_m(g, x, n0, images, M)
+  BY_TILE(g->w.m, CALL);
+#undef CALL
 }
 
 /*
  * dM = A dy for the block's tiles, row r at row `lead` + r of each point's plane; junk rows (t >= T) and the
  * `lead` rows before the block zero.
  */
-static void output_adjoint(const Geometry *g, const float *dy, int n0, int images, int lead) {
+static inline __attribute__((always_inline)) void output_adjoint_m(const Geometry *g, const float *dy, int n0,
+                                                                   int images, int lead, const int m) {
   const Wino *t = &g->w;
-  const int CO = g->CO, n = t->n, m = t->m;
+  const int CO = g->CO, n = 2 * m - 1;
   for (int p = 0; p < n; p++) __builtin_memset(g->mm + p * g->mPlane, 0, (unsigned long)lead * CO * sizeof(float));
   const long rows = (long)images * g->rows;
   for (long r = 0; r < rows; r++) {
@@ -197,22 +253,99 @@ static void output_adjoint(const Geometry *g, const float *dy, int n0, int image
     float *out = g->mm + (lead + r) * CO;
     int o = 0;
     for (; o + 4 <= CO; o += 4) {
-      v128_t d[MAX_M];
-      for (int i = 0; i < valid; i++) d[i] = wasm_v128_load(dyi + (long)i * CO + o);
-      for (int p = 0; p < n; p++) {
-        v128_t acc = wasm_f32x4_splat(0.0f);
-        for (int i = 0; i < valid; i++)
-          if (t->at[i][p] != 0.0f) acc = f32x4_madd(wasm_f32x4_splat(t->at[i][p]), d[i], acc);
-        wasm_v128_store(out + p * g->mPlane + o, acc);
+      v128_t d[MAX_M], v[2 * MAX_M - 1];
+#pragma unroll
+      for (int i = 0; i < m; i++) d[i] = i < valid ? wasm_v128_load(dyi + (long)i * CO + o) : wasm_f32x4_splat(0.0f);
+      mat_vec(&t->at[0][0], 1, MAX_N, n, m, d, v);
+#pragma unroll
+      for (int p = 0; p < n; p++) wasm_v128_store(out + p * g->mPlane + o, v[p]);
+    }
+    for (; o < CO; o++) {
+      float d[MAX_M];
+      for (int i = 0; i < m; i++) d[i] = i < valid ? dyi[(long)i * CO + o] : 0.0f;
+      for (int p = 0; p < n; p++) out[p * g->mPlane + o] = dot(&t->at[0][p], MAX_N, m, d);
+    }
+  }
+}
+
+static void output_adjoint(const Geometry *g, const float *dy, int n0, int images, int lead) {
+#define CALL(M) output_adjoint_m(g, dy, n0, images, lead, M)
+  BY_TILE(g->w.m, CALL);
+#undef CALL
+}
+
+/* y = A^T M for the block's real rows (t < T), clipped to the output. */
+static inline __attribute__((always_inline)) void output_transform_m(const Geometry *g, float *y, int n0, int images,
+                                                                     const int m) {
+  const Wino *t = &g->w;
+  const int CO = g->CO, n = 2 * m - 1;
+  const int rows = images * g->rows;
+  for (int r = 0; r < rows; r++) {
+    const int b = r / g->rows, tile = r % g->rows;
+    if (tile >= g->tiles) continue;
+    const int valid = imin(m, g->OW - tile * m);
+    float *yo = y + ((long)(n0 + b) * g->OW + (long)tile * m) * CO;
+    const float *mr = g->mm + (long)r * CO;
+    int o = 0;
+    for (; o + 4 <= CO; o += 4) {
+      v128_t s[2 * MAX_M - 1], v[MAX_M];
+#pragma unroll
+      for (int q = 0; q < n; q++) s[q] = wasm_v128_load(mr + q * g->mPlane + o);
+      mat_vec(&t->at[0][0], MAX_N, 1, m, n, s, v);
+#pragma unroll
+      for (int i = 0; i < m; i++)
+        if (i < valid) wasm_v128_store(yo + (long)i * CO + o, v[i]);
+    }
+    for (; o < CO; o++) {
+      float s[MAX_N];
+      for (int q = 0; q < n; q++) s[q] = mr[q * g->mPlane + o];
+      for (int i = 0; i < valid; i++) yo[(long)i * CO + o] = dot(&t->at[i][0], 1, n, s);
+    }
+  }
+}
+
+static void output_transform(const Geometry *g, float *y, int n0, int images) {
+#define CALL(M) output_transform_m(g, y, n0, images, M)
+  BY_TILE(g->w.m, CALL);
+#undef CALL
+}
+
+/* dx += B dU for the block's input tiles (which overlap: each adds onto its n inputs inside the sequence). */
+static inline __attribute__((always_inline)) void input_adjoint_m(const Geometry *g, float *dx, int n0, int images,
+                                                                  const int m) {
+  const Wino *t = &g->w;
+  const int C = g->C, n = 2 * m - 1;
+  const int rows = images * g->rows;
+  for (int r = 0; r < rows; r++) {
+    const int b = r / g->rows, base = (r % g->rows) * m - g->pad;
+    float *xi = dx + (long)(n0 + b) * g->W * C;
+    const float *ur = g->u + (long)r * C;
+    int c = 0;
+    for (; c + 4 <= C; c += 4) {
+      v128_t s[2 * MAX_M - 1], v[2 * MAX_M - 1];
+#pragma unroll
+      for (int q = 0; q < n; q++) s[q] = wasm_v128_load(ur + q * g->uPlane + c);
+      mat_vec(&t->bt[0][0], 1, MAX_N, n, n, s, v);
+#pragma unroll
+      for (int j = 0; j < n; j++) {
+        if (base + j < 0 || base + j >= g->W) continue;
+        float *o = xi + (long)(base + j) * C + c;
+        wasm_v128_store(o, wasm_f32x4_add(wasm_v128_load(o), v[j]));
       }
     }
-    for (; o < CO; o++)
-      for (int p = 0; p < n; p++) {
-        float acc = 0;
-        for (int i = 0; i < valid; i++) acc += t->at[i][p] * dyi[(long)i * CO + o];
-        out[p * g->mPlane + o] = acc;
-      }
+    for (; c < C; c++) {
+      float s[MAX_N];
+      for (int q = 0; q < n; q++) s[q] = ur[q * g->uPlane + c];
+      for (int j = 0; j < n; j++)
+        if (base + j >= 0 && base + j < g->W) xi[(long)(base + j) * C + c] += dot(&t->bt[0][j], MAX_N, n, s);
+    }
   }
+}
+
+static void input_adjoint(const Geometry *g, float *dx, int n0, int images) {
+#define CALL(M) input_adjoint_m(g, dx, n0, images, M)
+  BY_TILE(g->w.m, CALL);
+#undef CALL
 }
 
 /* y = conv(x, w) over whole images in chunks; ConvParams' epilogue, when set, applied to each chunk as conv2d does. */
@@ -232,30 +365,7 @@ void conv1dWinograd(const float *x, const float *w, float *y, float *scratch, co
         GemmParams gp = { .m = rows, .n = CO, .k = S * C, .aRow = C, .aCol = 1, .bRow = CO, .bCol = 1, .ldc = CO };
         gemm(g.u + q * g.uPlane, g.f + (long)q * S * C * CO, g.mm + q * g.mPlane, &gp, thread);
       }
-      for (int r = 0; r < rows; r++) {
-        const int b = r / g.rows, tile = r % g.rows;
-        if (tile >= g.tiles) continue;
-        const int valid = imin(m, g.OW - tile * m);
-        float *yo = y + ((long)(b0 + b) * g.OW + (long)tile * m) * CO;
-        const float *mr = g.mm + (long)r * CO;
-        int o = 0;
-        for (; o + 4 <= CO; o += 4) {
-          v128_t s[MAX_N];
-          for (int q = 0; q < n; q++) s[q] = wasm_v128_load(mr + q * g.mPlane + o);
-          for (int i = 0; i < valid; i++) {
-            v128_t acc = wasm_f32x4_splat(0.0f);
-            for (int q = 0; q < n; q++)
-              if (t->at[i][q] != 0.0f) acc = f32x4_madd(wasm_f32x4_splat(t->at[i][q]), s[q], acc);
-            wasm_v128_store(yo + (long)i * CO + o, acc);
-          }
-        }
-        for (; o < CO; o++)
-          for (int i = 0; i < valid; i++) {
-            float acc = 0;
-            for (int q = 0; q < n; q++) acc += t->at[i][q] * mr[q * g.mPlane + o];
-            yo[(long)i * CO + o] = acc;
-          }
-      }
+      output_transform(&g, y, b0, images);
     }
     if (p->epilogue > 0) {
       const long image = (long)g.OW * CO;
@@ -284,31 +394,7 @@ void conv1dWinogradBackpropInput(const float *dy, const float *w, float *dx, flo
         GemmParams gp = { .m = rows, .n = C, .k = S * CO, .aRow = CO, .aCol = 1, .bRow = C, .bCol = 1, .ldc = C };
         gemm(g.mm + q * g.mPlane, g.f + (long)q * S * C * CO, g.u + q * g.uPlane, &gp, thread);
       }
-      for (int r = 0; r < rows; r++) {
-        const int b = r / g.rows, base = (r % g.rows) * m - g.pad;
-        float *xi = dx + (long)(b0 + b) * g.W * C;
-        const float *ur = g.u + (long)r * C;
-        int c = 0;
-        for (; c + 4 <= C; c += 4) {
-          v128_t s[MAX_N];
-          for (int q = 0; q < n; q++) s[q] = wasm_v128_load(ur + q * g.uPlane + c);
-          for (int j = 0; j < n; j++) {
-            if (base + j < 0 || base + j >= g.W) continue;
-            float *o = xi + (long)(base + j) * C + c;
-            v128_t acc = wasm_v128_load(o);
-            for (int q = 0; q < n; q++)
-              if (t->bt[q][j] != 0.0f) acc = f32x4_madd(wasm_f32x4_splat(t->bt[q][j]), s[q], acc);
-            wasm_v128_store(o, acc);
-          }
-        }
-        for (; c < C; c++)
-          for (int j = 0; j < n; j++) {
-            if (base + j < 0 || base + j >= g.W) continue;
-            float acc = 0;
-            for (int q = 0; q < n; q++) acc += t->bt[q][j] * ur[q * g.uPlane + c];
-            xi[(long)(base + j) * C + c] += acc;
-          }
-      }
+      input_adjoint(&g, dx, b0, images);
     }
   }
 }
