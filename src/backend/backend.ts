@@ -157,6 +157,10 @@ export type ProgramOp =
       channels: number }
   | { op: 'maxPool2d'; x: number; y: number; p: Pool2DParams }
   | { op: 'maxPool2dBackprop'; dy: number; x: number; dx: number; p: Pool2DParams }
+  /** y (outer, inner) = the max over mid of x (outer, mid, inner): `reduce('max', x, [outer, mid, inner], [1])`. */
+  | { op: 'reduceMax'; x: number; y: number; outer: number; mid: number; inner: number }
+  /** Its gradient, `extremeGrad(x, [outer, mid, inner], [1], y, dy)`: dy split evenly between tied maxima. */
+  | { op: 'reduceMaxGrad'; x: number; y: number; dy: number; dx: number; outer: number; mid: number; inner: number }
   /** y = a * b elementwise on equal sizes (a dropout mask); y may be a. */
   | { op: 'mul'; a: number; b: number; y: number }
   /**

@@ -66,7 +66,9 @@ function allOps(big: boolean): Builder {
   const b = new Builder();
   const convs = big
     ? [conv(8, [12, 12], 8, 16, [3, 3], [1, 1], [1, 1], [1, 1]), conv(8, [13, 11], 8, 16, [3, 2], [2, 1], [2, 1], [1, 0]),
-      conv(8, [12, 12], 8, 16, [1, 1], [1, 1], [1, 1], [0, 0])]
+      conv(8, [12, 12], 8, 16, [1, 1], [1, 1], [1, 1], [0, 0]),
+      // A Conv1D large enough for wasm's Winograd F(m, m) (conv1d_winograd.c), 7 taps with 'same' padding.
+      conv(8, [1, 500], 16, 24, [1, 7], [1, 1], [1, 1], [0, 3])]
     : [conv(2, [9, 7], 3, 5, [3, 2], [2, 1], [1, 2], [1, 1]), conv(1, [6, 8], 2, 3, [1, 1], [1, 1], [1, 1], [0, 0]),
       conv(3, [11, 10], 2, 4, [3, 3], [3, 2], [2, 1], [2, 0])];
   for (const p of convs) {
@@ -126,6 +128,19 @@ function allOps(big: boolean): Builder {
         return [r.dz, r.dbias!];
       });
   }
+  // Max over the middle axis (global max pooling) and its gradient, with ties: x rounded to a few levels.
+  for (const [outer, mid, inner] of big ? [[8, 110, 100], [3, 50, 7]] : [[2, 5, 3], [1, 9, 1]]) {
+    const tag = `${outer}x${mid}x${inner}`;
+    const [x, xv] = b.input(outer * mid * inner), [dy, dyv] = b.input(outer * inner);
+    xv.forEach((v, i) => (xv[i] = Math.round(v * 3)));
+    const y = b.output(outer * inner), dx = b.output(outer * mid * inner);
+    const yv = jsBackend.reduce('max', xv, [outer, mid, inner], [1]);
+    const [ym, ymv] = b.input(outer * inner);
+    ymv.set(yv);
+    b.add(`reduceMax ${tag}`, { op: 'reduceMax', x, y, outer, mid, inner }, [y], (be) => [be.reduce('max', xv, [outer, mid, inner], [1])]);
+    b.add(`reduceMaxGrad ${tag}`, { op: 'reduceMaxGrad', x, y: ym, dy, dx, outer, mid, inner }, [dx],
+      (be) => [be.extremeGrad(xv, [outer, mid, inner], [1], yv, dyv)]);
+  }
   for (const inPlace of BOOLS) {
     const [a, av] = b.input(n + 1), [bb, bv] = b.input(n + 1), y = inPlace ? a : b.output(n + 1);
     b.add(`mul in place ${inPlace}`, { op: 'mul', a, b: bb, y }, [y], (be) => [be.binary('mul', av, [n + 1], bv, [n + 1], [n + 1])]);
@@ -151,7 +166,7 @@ function compare(b: Builder, got: Map<number, Float32Array>, be: Backend,
     c.outs.forEach((buf, j) => cmp(got.get(buf)!, want[j], `${c.name}, output ${j} (buffer ${buf})`, c));
     kinds.add(c.kind);
   }
-  assert.equal(kinds.size, 11, 'every op kind ran');
+  assert.equal(kinds.size, 13, 'every op kind ran');
 }
 
 const bits = (got: Float32Array, want: Float32Array, what: string) => assert.deepEqual(got, want, what);

@@ -8,6 +8,7 @@ import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from './conv.js';
 import { biasActivation, biasActivationGrad } from './epilogue.js';
 import { matmul } from './matmul.js';
 import { maxPool2d, maxPool2dBackprop } from './pool.js';
+import { extremeGrad, reduce } from './reduce.js';
 
 /** Throws unless every [buffer, array] pair names a buffer of the program with the array's length. */
 export function checkProgramIO(program: Program, io: readonly ProgramIO[], what: 'input' | 'output'): void {
@@ -41,6 +42,10 @@ export function runProgram(program: Program, inputs: readonly ProgramIO[], outpu
       }
       case 'maxPool2d': b[op.y].set(maxPool2d(b[op.x], op.p)); break;
       case 'maxPool2dBackprop': b[op.dx].set(maxPool2dBackprop(b[op.dy], b[op.x], op.p)); break;
+      case 'reduceMax': b[op.y].set(reduce('max', b[op.x], [op.outer, op.mid, op.inner], [1])); break;
+      case 'reduceMaxGrad':
+        b[op.dx].set(extremeGrad(b[op.x], [op.outer, op.mid, op.inner], [1], b[op.y], b[op.dy]));
+        break;
       case 'mul': {
         const x = b[op.a], w = b[op.b], y = b[op.y];
         for (let i = 0; i < y.length; i++) y[i] = x[i] * w[i];

@@ -479,6 +479,8 @@ function runProgram(program: Program, inputs: readonly ProgramIO[], outputs: rea
       scratch = Math.max(scratch, WINOGRAD_TILES * 16 * (op.p.inChannels + op.p.outChannels));
       filters = Math.max(filters, 16 * op.p.inChannels * op.p.outChannels);
     }
+    // The max gradient's tie counts.
+    if (op.op === 'reduceMaxGrad') scratch = Math.max(scratch, op.outer * op.inner);
     // Each thread's bias-gradient sums: `channels` doubles, then its dbias.
     if (op.op === 'biasActivationGrad' && op.dbias !== null) scratch = Math.max(scratch, 3 * op.channels);
   }
@@ -532,6 +534,12 @@ function runProgram(program: Program, inputs: readonly ProgramIO[], outputs: rea
         callAt(m, 'matmul', [buf[op.a], buf[op.b]], [buf[op.y]], scratchAt, paramsAt, counterAt, params, splits(m, flops, chunks), chunks);
         break;
       }
+      case 'reduceMax':
+        e.reduceExtreme(buf[op.x], buf[op.y], op.outer, op.mid, op.inner, 1);
+        break;
+      case 'reduceMaxGrad':
+        e.extremeGradContiguous(buf[op.x], buf[op.y], buf[op.dy], buf[op.dx], scratch0, op.outer, op.mid, op.inner);
+        break;
       case 'biasActivation':
         e.biasActivation(buf[op.z], op.bias === null ? 0 : buf[op.bias], buf[op.y], size[op.z],
           op.bias === null ? 0 : size[op.bias], ACTIVATION_CODES[op.activation]);

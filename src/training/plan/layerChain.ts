@@ -1,13 +1,15 @@
 /**
- * Planned execution for a chain of layers that is more than Dense (issue 4: Keras's MNIST convnet, W5):
- * Conv1D and Conv2D, MaxPooling1D and MaxPooling2D, Flatten, Dropout and Dense, each exactly that class,
+ * Planned execution for a chain of layers that is more than Dense (issue 4: Keras's MNIST convnet, W5; W3):
+ * Conv1D and Conv2D, MaxPooling1D and MaxPooling2D, GlobalMaxPooling1D and GlobalMaxPooling2D, Flatten,
+ * Dropout and Dense, each exactly that class,
  * with a built-in activation (softmax on a last Dense) and no regularizer. Once per batch size the chain
  * is lowered into one backend Program for the training step (forward, the loss and its gradient in a
  * host op, backward) and one for the forward pass, so a backend that keeps its own memory (wasm) runs the
  * whole step without copying each kernel's operands and output between JavaScript and wasm memory, and
  * a step makes no Tensor, tape node or fresh array. The kernels are the ones the layers call, so a planned
  * step gives the generic path's values up to float32 rounding (wasm sums bias gradients over two threads
- * and runs large 3x3 forward convs as Winograd's F(2x2, 3x3)); the optimizer's own update then runs in
+ * and runs large 3x3 forward convs as Winograd's F(2x2, 3x3), as it runs large Conv1Ds in both paths as
+ * Winograd's F(m, m)); the optimizer's own update then runs in
  * place on the gradients (every optimizer, schedule and clipping stays exact).
  * Dropout draws its mask from the global generator in the layer's order, so `setSeed` reproduces it.
  */
@@ -24,13 +26,14 @@ import { lossAndGradient, type PlannedLoss } from './losses.js';
 
 /**
  * A layer of a chain as the model describes it (src/models/chain.ts): Conv1D/Conv2D, MaxPooling1D/2D,
- * Flatten, Dropout or Dense, each exactly that class; with weights, only when it trains them all with no
+ * GlobalMaxPooling1D/2D, Flatten, Dropout or Dense, each exactly that class; with weights, only when it trains them all with no
  * regularizer. `activation`: linear, relu, sigmoid, tanh, softmax, or null for any other. Anything else: 'other'.
  */
 export type ChainLayer =
   | { kind: 'conv'; rank: number; kernel: Variable; bias: Variable | null; activation: string | null; filters: number;
       kernelSize: number[]; strides: number[]; padding: Padding; dilationRate: number[]; groups: number }
   | { kind: 'maxPool'; rank: number; poolSize: number[]; strides: number[]; padding: 'valid' | 'same' }
+  | { kind: 'globalMaxPool' }
   | { kind: 'flatten'; channelsLast: boolean }
   | { kind: 'dropout'; rate: number; noiseShape: (number | null)[] | null }
   | { kind: 'dense'; kernel: Variable; bias: Variable | null; activation: string | null }
@@ -48,6 +51,8 @@ type Stage =
   | { kind: 'conv'; kernel: Variable; bias: Variable | null; activation: EpilogueActivation; geometry: (rows: number) => Conv2DParams }
   | { kind: 'dense'; kernel: Variable; bias: Variable | null; activation: EpilogueActivation | 'softmax' }
   | { kind: 'pool'; geometry: (rows: number) => Pool2DParams }
+  /** The max over every spatial position (`positions` of them) per channel. */
+  | { kind: 'globalPool'; positions: number; channels: number }
   | { kind: 'flatten' }
   | { kind: 'dropout'; rate: number };
 
@@ -95,6 +100,13 @@ function stageOf({ layer, inputShape, outputShape }: ChainLink, last: boolean): 
           strideHeight: sh, strideWidth: sw, padTop, padLeft,
         }),
       };
+    }
+    case 'globalMaxPool': {
+      // (spatial..., channels), channels last, into (channels) or, with keepdims, (1, ..., channels): the same floats.
+      if (inputShape.length < 2) return null;
+      const channels = inputShape[inputShape.length - 1];
+      if (size(outputShape) !== channels) return null;
+      return { kind: 'globalPool', positions: size(inputShape) / channels, channels };
     }
     case 'flatten': return layer.channelsLast ? { kind: 'flatten' } : null;
     case 'dropout': return layer.noiseShape === null ? { kind: 'dropout', rate: layer.rate } : null;
@@ -275,6 +287,12 @@ export class LayerChainPlan {
           a = y;
           break;
         }
+        case 'globalPool': {
+          const y = b.buffer(rows * s.channels);
+          b.ops.push({ op: 'reduceMax', x: a, y, outer: rows, mid: s.positions, inner: s.channels });
+          a = y;
+          break;
+        }
         case 'flatten': break;
         case 'dropout': {
           if (!training || s.rate === 0) break;
@@ -351,6 +369,13 @@ export class LayerChainPlan {
           if (needInput) {
             const dx = b.buffer(b.sizes[input]);
             b.ops.push({ op: 'maxPool2dBackprop', dy: g, x: input, dx, p: s.geometry(rows) });
+            g = dx;
+          }
+          break;
+        case 'globalPool':
+          if (needInput) {
+            const dx = b.buffer(b.sizes[input]);
+            b.ops.push({ op: 'reduceMaxGrad', x: input, y: outputs[i], dy: g, dx, outer: rows, mid: s.positions, inner: s.channels });
             g = dx;
           }
           break;
