@@ -1,3 +1,11 @@
+/**
+ * A/B of the Conv1D Winograd kernels (src/kernels/wasm/conv1d_winograd.c) across builds, in one process: instantiates
+ * the single-thread build from each given binary.ts and alternates calls of the three passes on W3's second
+ * layer (64 x 119 x 100 -> 100 channels, 10 taps), 15 rounds, so machine load hits every build alike.
+ * Prints min / 25th percentile ms per call for each build.
+ *   git show HEAD~1:src/kernels/wasm/binary.ts > /tmp/before.ts
+ *   node --import tsx bench/ab-conv1d.ts /tmp/before.ts ./src/kernels/wasm/binary.ts
+ */
 import { resolve } from 'node:path';
 const files = process.argv.slice(2);
 const mods = await Promise.all(files.map((f) => import(resolve(f))));
