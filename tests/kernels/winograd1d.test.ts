@@ -53,6 +53,9 @@ const CASES: [string, Conv2DParams][] = [
   ['6 taps (m = 3, two segments), causal padding', conv1d(4, 2000, 16, 24, 6, 5)],
   ['9 taps (m = 5, the last segment 4 of 5), same padding, 6 output channels (a scalar tail)', conv1d(3, 4001, 20, 6, 9, 4)],
   ['one long sequence per block (more tiles than a block holds), 5 taps', conv1d(2, 10000, 8, 16, 5, 2)],
+  ['13 taps (m = 5, three segments), same padding', conv1d(6, 300, 16, 32, 13, 6)],
+  ['20 taps (m = 5, four segments)', conv1d(9, 200, 12, 28, 20, 0)],
+  ['32 taps (m = 5, seven segments)', conv1d(5, 150, 16, 40, 32, 0)],
 ];
 
 function check(p: Conv2DParams, what: string): void {
