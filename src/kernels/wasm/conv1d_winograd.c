@@ -93,7 +93,7 @@ typedef struct {
   int tiles;  /* T: output tiles per image */
   int rows;   /* T' = T + S - 1: rows per image */
   int images; /* images per block */
-  long filt, uPlane, mPlane; /* floats: the transformed filter; per point of U and of M */
+  long fPlane, uPlane, mPlane; /* floats per point: of the transformed filter, of U and of M */
   float *f, *u, *mm;
 } Geometry;
 
@@ -110,11 +110,11 @@ static void geometry(Geometry *g, const ConvParams *p, float *scratch) {
   g->rows = g->tiles + S - 1;
   g->images = BLOCK_ROWS / g->rows > 0 ? BLOCK_ROWS / g->rows : 1;
   const long blockRows = (long)g->images * g->rows + S - 1;
-  g->filt = (long)g->w.n * S * g->C * g->CO;
+  g->fPlane = (long)S * g->C * g->CO;
   g->uPlane = blockRows * g->C;
   g->mPlane = blockRows * g->CO;
   g->f = scratch;
-  g->u = g->f + g->filt;
+  g->u = g->f + g->w.n * g->fPlane;
   g->mm = g->u + g->w.n * g->uPlane;
 }
 
@@ -126,7 +126,7 @@ int winograd1dScratch(int k, int inChannels, int outChannels, int outWidth) {
   ConvParams p = { .kernelWidth = k, .inChannels = inChannels, .outChannels = outChannels, .outWidth = outWidth };
   Geometry g;
   geometry(&g, &p, 0);
-  return (int)(g.filt + g.w.n * (g.uPlane + g.mPlane));
+  return (int)(g.w.n * (g.fPlane + g.uPlane + g.mPlane));
 }
 
 /*
@@ -140,7 +140,7 @@ static void filter_transform(const Geometry *g, const float *w, int transposed) 
   for (int p = 0; p < t->n; p++)
     for (int s = 0; s < S; s++) {
       const int taps = imin(m, g->k - s * m);
-      float *dst = g->f + (long)p * S * C * CO;
+      float *dst = g->f + p * g->fPlane;
       for (int c = 0; c < C; c++) {
         const float *ws = w + ((long)s * m * C + c) * CO;
         int o = 0;
@@ -190,16 +190,16 @@ static inline float dot(const float *mat, int cs, int cols, const float *in) {
   return acc;
 }
 
-/* Calls `call(M)` with the tile size m as a constant, so each transform is compiled for each m. */
-#define BY_TILE(m, call)                                                                                                \
-  do {                                                                                                                 \
-    switch (m) {                                                                                                       \
-    case 2: call(2); break;                                                                                            \
-    case 3: call(3); break;                                                                                            \
-    case 4: call(4); break;                                                                                            \
-    default: call(5); break;                                                                                           \
+/* Defines `name` to call `name_m` with the tile size m as a constant, so each transform is compiled for each m. */
+#define BY_TILE(name, params, ...)                                                                                      \
+  static void name params {                                                                                            \
+    switch (g->w.m) {                                                                                                  \
+    case 2: name##_m(__VA_ARGS__, 2); break;                                                                           \
+    case 3: name##_m(__VA_ARGS__, 3); break;                                                                           \
+    case 4: name##_m(__VA_ARGS__, 4); break;                                                                           \
+    default: name##_m(__VA_ARGS__, 5); break;                                                                          \
     }                                                                                                                  \
-  } while (0)
+  }
 
 /* U = B^T d: the block's input tiles (images n0 .. n0+images-1), row b T' + t', then S - 1 zero rows. */
 static inline __attribute__((always_inline)) void input_transform_m(const Geometry *g, const float *x, int n0,
@@ -231,11 +231,7 @@ static inline __attribute__((always_inline)) void input_transform_m(const Geomet
     __builtin_memset(g->u + p * g->uPlane + rows * C, 0, (unsigned long)(t->segs - 1) * C * sizeof(float));
 }
 
-static void input_transform(const Geometry *g, const float *x, int n0, int images) {
-#define CALL(M) input_transform_m(g, x, n0, images, M)
-  BY_TILE(g->w.m, CALL);
-#undef CALL
-}
+BY_TILE(input_transform, (const Geometry *g, const float *x, int n0, int images), g, x, n0, images)
 
 /*
  * dM = A dy for the block's tiles, row r at row `lead` + r of each point's plane; junk rows (t >= T) and the
@@ -268,11 +264,7 @@ static inline __attribute__((always_inline)) void output_adjoint_m(const Geometr
   }
 }
 
-static void output_adjoint(const Geometry *g, const float *dy, int n0, int images, int lead) {
-#define CALL(M) output_adjoint_m(g, dy, n0, images, lead, M)
-  BY_TILE(g->w.m, CALL);
-#undef CALL
-}
+BY_TILE(output_adjoint, (const Geometry *g, const float *dy, int n0, int images, int lead), g, dy, n0, images, lead)
 
 /* y = A^T M for the block's real rows (t < T), clipped to the output. */
 static inline __attribute__((always_inline)) void output_transform_m(const Geometry *g, float *y, int n0, int images,
@@ -304,11 +296,7 @@ static inline __attribute__((always_inline)) void output_transform_m(const Geome
   }
 }
 
-static void output_transform(const Geometry *g, float *y, int n0, int images) {
-#define CALL(M) output_transform_m(g, y, n0, images, M)
-  BY_TILE(g->w.m, CALL);
-#undef CALL
-}
+BY_TILE(output_transform, (const Geometry *g, float *y, int n0, int images), g, y, n0, images)
 
 /* dx += B dU for the block's input tiles (which overlap: each adds onto its n inputs inside the sequence). */
 static inline __attribute__((always_inline)) void input_adjoint_m(const Geometry *g, float *dx, int n0, int images,
@@ -342,61 +330,60 @@ static inline __attribute__((always_inline)) void input_adjoint_m(const Geometry
   }
 }
 
-static void input_adjoint(const Geometry *g, float *dx, int n0, int images) {
-#define CALL(M) input_adjoint_m(g, dx, n0, images, M)
-  BY_TILE(g->w.m, CALL);
-#undef CALL
+BY_TILE(input_adjoint, (const Geometry *g, float *dx, int n0, int images), g, dx, n0, images)
+
+/* The n GEMMs of a block, one per point: gp on the planes of a, b and c (floats apart: aPlane, bPlane, cPlane). */
+static void each_point(const Geometry *g, const GemmParams *gp, const float *a, long aPlane, const float *b, long bPlane,
+                       float *c, long cPlane, int thread) {
+  for (int q = 0; q < g->w.n; q++) gemm(a + q * aPlane, b + q * bPlane, c + q * cPlane, gp, thread);
 }
 
-/* y = conv(x, w) over whole images in chunks; ConvParams' epilogue, when set, applied to each chunk as conv2d does. */
-__attribute__((export_name("conv1dWinograd")))
-void conv1dWinograd(const float *x, const float *w, float *y, float *scratch, const ConvParams *p) {
+/*
+ * The forward pass y = conv(x, w) (`adjoint` 0: in x, out y) or its adjoint, the input gradient dx of dy (1: in dy,
+ * out dx), over whole images in chunks. Forward: U = B^T d, M = U V per point, y = A^T M, then ConvParams'
+ * epilogue, when set, on each chunk as conv2d applies it. Adjoint: dM = A dy, dU = dM V^T (row r's window is dM
+ * rows r - S + 1 .. r, which start at row r of the plane), dx = sum of B dU over the overlapping tiles.
+ */
+static void conv_pass(const float *in, const float *w, float *out, float *scratch, const ConvParams *p, int adjoint) {
   Geometry g;
   geometry(&g, p, scratch);
-  const Wino *t = &g.w;
-  const int C = g.C, CO = g.CO, n = t->n, m = t->m, S = t->segs, thread = p->chunks.thread;
-  filter_transform(&g, w, 0);
+  const int C = g.C, CO = g.CO, S = g.w.segs, thread = p->chunks.thread;
+  filter_transform(&g, w, adjoint);
   int n0, n1;
   while (claim(&p->chunks, &n0, &n1)) {
+    if (adjoint) __builtin_memset(out + (long)n0 * g.W * C, 0, (unsigned long)(n1 - n0) * g.W * C * sizeof(float));
     for (int b0 = n0; b0 < n1; b0 += g.images) {
       const int images = imin(g.images, n1 - b0), rows = images * g.rows;
-      input_transform(&g, x, b0, images);
-      for (int q = 0; q < n; q++) {
-        GemmParams gp = { .m = rows, .n = CO, .k = S * C, .aRow = C, .aCol = 1, .bRow = CO, .bCol = 1, .ldc = CO };
-        gemm(g.u + q * g.uPlane, g.f + (long)q * S * C * CO, g.mm + q * g.mPlane, &gp, thread);
+      if (!adjoint) {
+        const GemmParams gp = { .m = rows, .n = CO, .k = S * C, .aRow = C, .aCol = 1, .bRow = CO, .bCol = 1, .ldc = CO };
+        input_transform(&g, in, b0, images);
+        each_point(&g, &gp, g.u, g.uPlane, g.f, g.fPlane, g.mm, g.mPlane, thread);
+        output_transform(&g, out, b0, images);
+      } else {
+        const GemmParams gp = { .m = rows, .n = C, .k = S * CO, .aRow = CO, .aCol = 1, .bRow = C, .bCol = 1, .ldc = C };
+        output_adjoint(&g, in, b0, images, S - 1);
+        each_point(&g, &gp, g.mm, g.mPlane, g.f, g.fPlane, g.u, g.uPlane, thread);
+        input_adjoint(&g, out, b0, images);
       }
-      output_transform(&g, y, b0, images);
     }
-    if (p->epilogue > 0) {
+    if (!adjoint && p->epilogue > 0) {
       const long image = (long)g.OW * CO;
-      float *yo = y + n0 * image;
+      float *yo = out + n0 * image;
       biasActivation(yo, (const float *)(long)p->bias, yo, (int)((n1 - n0) * image), p->bias ? CO : 0, p->epilogue - 1);
     }
   }
 }
 
+/* y = conv(x, w) over whole images in chunks, with ConvParams' epilogue. */
+__attribute__((export_name("conv1dWinograd")))
+void conv1dWinograd(const float *x, const float *w, float *y, float *scratch, const ConvParams *p) {
+  conv_pass(x, w, y, scratch, p, 0);
+}
+
 /* dx = the input gradient of conv(x, w) given dy, over whole images in chunks. */
 __attribute__((export_name("conv1dWinogradBackpropInput")))
 void conv1dWinogradBackpropInput(const float *dy, const float *w, float *dx, float *scratch, const ConvParams *p) {
-  Geometry g;
-  geometry(&g, p, scratch);
-  const Wino *t = &g.w;
-  const int C = g.C, CO = g.CO, n = t->n, m = t->m, S = t->segs, thread = p->chunks.thread;
-  filter_transform(&g, w, 1);
-  int n0, n1;
-  while (claim(&p->chunks, &n0, &n1)) {
-    __builtin_memset(dx + (long)n0 * g.W * C, 0, (unsigned long)(n1 - n0) * g.W * C * sizeof(float));
-    for (int b0 = n0; b0 < n1; b0 += g.images) {
-      const int images = imin(g.images, n1 - b0), rows = images * g.rows;
-      output_adjoint(&g, dy, b0, images, S - 1);
-      /* dU (in U's planes): row r's window is dM rows r - S + 1 .. r, which start at row r of the plane. */
-      for (int q = 0; q < n; q++) {
-        GemmParams gp = { .m = rows, .n = C, .k = S * CO, .aRow = CO, .aCol = 1, .bRow = C, .bCol = 1, .ldc = C };
-        gemm(g.mm + q * g.mPlane, g.f + (long)q * S * C * CO, g.u + q * g.uPlane, &gp, thread);
-      }
-      input_adjoint(&g, dx, b0, images);
-    }
-  }
+  conv_pass(dy, w, dx, scratch, p, 1);
 }
 
 /*
@@ -409,7 +396,7 @@ void conv1dWinogradBackpropFilter(const float *x, const float *dy, float *dw, fl
   geometry(&g, p, scratch);
   const Wino *t = &g.w;
   const int C = g.C, CO = g.CO, n = t->n, m = t->m, S = t->segs, thread = p->chunks.thread;
-  __builtin_memset(g.f, 0, (unsigned long)g.filt * sizeof(float));
+  __builtin_memset(g.f, 0, (unsigned long)(n * g.fPlane) * sizeof(float));
   int n0, n1;
   while (claim(&p->chunks, &n0, &n1)) {
     for (int b0 = n0; b0 < n1; b0 += g.images) {
@@ -417,21 +404,18 @@ void conv1dWinogradBackpropFilter(const float *x, const float *dy, float *dw, fl
       input_transform(&g, x, b0, images);
       output_adjoint(&g, dy, b0, images, 0);
       /* dV[(s, c), o] += sum over rows r of U[r + s][c] dM[r][o]. */
-      for (int q = 0; q < n; q++) {
-        GemmParams gp = { .m = S * C, .n = CO, .k = rows, .aRow = 1, .aCol = C, .bRow = CO, .bCol = 1, .ldc = CO, .accumulate = 1 };
-        gemm(g.u + q * g.uPlane, g.mm + q * g.mPlane, g.f + (long)q * S * C * CO, &gp, thread);
-      }
+      const GemmParams gp = { .m = S * C, .n = CO, .k = rows, .aRow = 1, .aCol = C, .bRow = CO, .bCol = 1, .ldc = CO, .accumulate = 1 };
+      each_point(&g, &gp, g.u, g.uPlane, g.mm, g.mPlane, g.f, g.fPlane, thread);
     }
   }
   /* dg_s = G^T dV_s. */
-  const long plane = (long)S * C * CO;
   for (int s = 0; s < S; s++)
     for (int j = 0; j < m && s * m + j < g.k; j++) {
       float *dst = dw + (long)(s * m + j) * C * CO;
       for (int q = 0; q < n; q++) {
         const float coef = t->g[q][j];
         if (coef == 0.0f) continue;
-        const float *src = g.f + q * plane + (long)s * C * CO;
+        const float *src = g.f + q * g.fPlane + (long)s * C * CO;
         long i = 0;
         const v128_t cv = wasm_f32x4_splat(coef);
         for (; i + 4 <= (long)C * CO; i += 4) wasm_v128_store(dst + i, f32x4_madd(cv, wasm_v128_load(src + i), wasm_v128_load(dst + i)));
