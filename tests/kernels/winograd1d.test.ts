@@ -4,7 +4,8 @@
  * float64 oracle of the conv's definition within float32 rounding of the output's scale (the transforms add
  * up to nine terms with coefficients up to 2^4, so the bound is 2e-5 of the largest output, not per element),
  * on one thread and on two, across every tile size the C picks (m = 3, 4, 5), filters that do not fill the
- * last segment, channel counts off the 4-lane vectors, 'same' and causal padding, and one image per block.
+ * last segment, channel counts off the 4-lane vectors, 'same' and causal padding, long sequences cut into
+ * blocks, and random shapes.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -52,7 +53,8 @@ const CASES: [string, Conv2DParams][] = [
   ['7 taps (m = 4, the last segment 3 of 4), 9 channels in (a scalar tail), odd length', conv1d(4, 501, 9, 100, 7, 0)],
   ['6 taps (m = 3, two segments), causal padding', conv1d(4, 2000, 16, 24, 6, 5)],
   ['9 taps (m = 5, the last segment 4 of 5), same padding, 6 output channels (a scalar tail)', conv1d(3, 4001, 20, 6, 9, 4)],
-  ['one long sequence per block (more tiles than a block holds), 5 taps', conv1d(2, 10000, 8, 16, 5, 2)],
+  ['long sequences cut into blocks of rows (more than a block holds), 5 taps', conv1d(2, 10000, 8, 16, 5, 2)],
+  ['long sequences cut into blocks of rows, 7 taps (two segments: blocks share tiles at their edges)', conv1d(2, 9000, 8, 16, 7, 3)],
   ['13 taps (m = 5, three segments), same padding', conv1d(6, 300, 16, 32, 13, 6)],
   ['20 taps (m = 5, four segments)', conv1d(9, 200, 12, 28, 20, 0)],
   ['32 taps (m = 5, seven segments)', conv1d(5, 150, 16, 40, 32, 0)],
@@ -90,6 +92,19 @@ describe('Conv1D by Winograd F(m, m) (wasm)', () => {
       assert.ok(wasmThreadStats().splitCalls - before >= 3 * CASES.length, 'every call split');
     } finally {
       threading.splitFlops = saved;
+    }
+  });
+
+  it('random shapes (taps 3-16, channels 1-40, padding up to taps - 1 before and after): the same', { skip: noWasm }, () => {
+    setSeed(34);
+    const randInt = (lo: number, hi: number) => lo + Math.floor(randomFloat() * (hi - lo + 1));
+    for (let i = 0; i < 6; i++) {
+      const k = randInt(3, 16), c = randInt(1, 40), co = randInt(1, 40), pad = randInt(0, k - 1), after = randInt(0, pad);
+      const batch = randInt(1, 4);
+      // Long enough for the Winograd path (2e7 flops: 2 x outputs x taps x channels in x out), plus an odd remainder.
+      const out = Math.ceil(2e7 / (2 * batch * k * c * co)) + randInt(0, 6);
+      const p = conv1d(batch, out + k - 1 - pad - after, c, co, k, pad, out);
+      check(p, `random ${JSON.stringify({ batch, steps: p.inWidth, c, co, k, pad, out })}`);
     }
   });
 

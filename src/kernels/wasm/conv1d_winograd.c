@@ -20,7 +20,9 @@
  *
  * Rows: each image's tiles are T' = T + S - 1 consecutive rows (T = ceil(outWidth / m) output tiles; input
  * tiles t' < T'); rows t >= T of the outputs are junk the forward pass ignores and the gradients hold at
- * zero, so the GEMMs run over whole blocks of images at once.
+ * zero, so the GEMMs run over whole blocks of images at once. An image of more than BLOCK_ROWS rows is cut
+ * into blocks of rows instead (U then reads the next block's first S - 1 tiles, and the input gradient's dM
+ * the previous block's last S - 1), so the scratch does not grow with the sequence's length.
  */
 #include <wasm_simd128.h>
 #include "kernels.h"
@@ -92,7 +94,7 @@ typedef struct {
   int C, CO, W, OW, pad, k;
   int tiles;  /* T: output tiles per image */
   int rows;   /* T' = T + S - 1: rows per image */
-  int images; /* images per block */
+  int images; /* images per block, or 0: blocks of BLOCK_ROWS tiles of one image */
   long fPlane, uPlane, mPlane; /* floats per point: of the transformed filter, of U and of M */
   float *f, *u, *mm;
 } Geometry;
@@ -108,8 +110,8 @@ static void geometry(Geometry *g, const ConvParams *p, float *scratch) {
   g->k = p->kernelWidth;
   g->tiles = (g->OW + m - 1) / m;
   g->rows = g->tiles + S - 1;
-  g->images = BLOCK_ROWS / g->rows > 0 ? BLOCK_ROWS / g->rows : 1;
-  const long blockRows = (long)g->images * g->rows + S - 1;
+  g->images = BLOCK_ROWS / g->rows;
+  const long blockRows = (g->images > 0 ? (long)g->images * g->rows : BLOCK_ROWS) + S - 1;
   g->fPlane = (long)S * g->C * g->CO;
   g->uPlane = blockRows * g->C;
   g->mPlane = blockRows * g->CO;
@@ -201,16 +203,58 @@ static inline float dot(const float *mat, int cs, int cols, const float *in) {
     }                                                                                                                  \
   }
 
-/* U = B^T d: the block's input tiles (images n0 .. n0+images-1), row b T' + t', then S - 1 zero rows. */
-static inline __attribute__((always_inline)) void input_transform_m(const Geometry *g, const float *x, int n0,
-                                                                    int images, const int m) {
+/*
+ * A block of GEMM rows: `images` whole images from b0 (rows b T' + t), or, when an image has more than BLOCK_ROWS
+ * rows, `rows` of image b0's rows from row t0. Row r of the block is row t0 + r of the images' rows, and only
+ * rows 0 <= t0 + r < images T' exist (rows outside read and write zero).
+ */
+typedef struct {
+  int b0, images, t0, rows;
+} Block;
+
+/* The first block of the chunk of images [n0, n1). */
+static Block first_block(const Geometry *g, int n0, int n1) {
+  if (g->images > 0) {
+    const int images = imin(g->images, n1 - n0);
+    return (Block){ n0, images, 0, images * g->rows };
+  }
+  return (Block){ n0, 1, 0, imin(BLOCK_ROWS, g->rows) };
+}
+
+/* The block after k in the chunk ending at image n1; images 0 when there is none. */
+static Block next_block(const Geometry *g, Block k, int n1) {
+  if (g->images > 0) {
+    const int b0 = k.b0 + k.images, images = imin(g->images, n1 - b0);
+    return (Block){ b0, images > 0 ? images : 0, 0, images * g->rows };
+  }
+  int b0 = k.b0, t0 = k.t0 + k.rows;
+  if (t0 >= g->rows) b0++, t0 = 0;
+  return (Block){ b0, b0 < n1, t0, imin(BLOCK_ROWS, g->rows - t0) };
+}
+
+/* Row r of block k: its image and tile, or 0 when the row is outside the block's images. */
+static inline int block_row(const Geometry *g, const Block *k, long r, int *image, int *tile) {
+  const long i = k->t0 + r;
+  if (i < 0 || i >= (long)k->images * g->rows) return 0;
+  *image = k->b0 + (int)(i / g->rows);
+  *tile = (int)(i % g->rows);
+  return 1;
+}
+
+/* U = B^T d: the block's input tiles, its rows and S - 1 more (zero past the block's images). */
+static inline __attribute__((always_inline)) void input_transform_m(const Geometry *g, const float *x,
+                                                                    const Block *k, const int m) {
   const Wino *t = &g->w;
   const int C = g->C, n = 2 * m - 1;
-  const long rows = (long)images * g->rows;
-  for (long r = 0; r < rows; r++) {
-    const int b = (int)(r / g->rows), base = (int)(r % g->rows) * m - g->pad;
-    const float *xi = x + (long)(n0 + b) * g->W * C;
+  for (long r = 0; r < k->rows + t->segs - 1; r++) {
     float *u = g->u + r * C;
+    int b, tile;
+    if (!block_row(g, k, r, &b, &tile)) {
+      for (int p = 0; p < n; p++) __builtin_memset(u + p * g->uPlane, 0, (unsigned long)C * sizeof(float));
+      continue;
+    }
+    const int base = tile * m - g->pad;
+    const float *xi = x + (long)b * g->W * C;
     int c = 0;
     for (; c + 4 <= C; c += 4) {
       v128_t d[2 * MAX_M - 1], v[2 * MAX_M - 1];
@@ -227,25 +271,22 @@ static inline __attribute__((always_inline)) void input_transform_m(const Geomet
       for (int p = 0; p < n; p++) u[p * g->uPlane + c] = dot(&t->bt[p][0], 1, n, d);
     }
   }
-  for (int p = 0; p < n; p++)
-    __builtin_memset(g->u + p * g->uPlane + rows * C, 0, (unsigned long)(t->segs - 1) * C * sizeof(float));
 }
 
-BY_TILE(input_transform, (const Geometry *g, const float *x, int n0, int images), g, x, n0, images)
+BY_TILE(input_transform, (const Geometry *g, const float *x, const Block *k), g, x, k)
 
 /*
- * dM = A dy for the block's tiles, row r at row `lead` + r of each point's plane; junk rows (t >= T) and the
- * `lead` rows before the block zero.
+ * dM = A dy for the block's rows and the `lead` rows before them, row r at row `lead` + r of each point's plane;
+ * zero for junk rows (t >= T) and rows outside the block's images.
  */
-static inline __attribute__((always_inline)) void output_adjoint_m(const Geometry *g, const float *dy, int n0,
-                                                                   int images, int lead, const int m) {
+static inline __attribute__((always_inline)) void output_adjoint_m(const Geometry *g, const float *dy,
+                                                                   const Block *k, int lead, const int m) {
   const Wino *t = &g->w;
   const int CO = g->CO, n = 2 * m - 1;
-  for (int p = 0; p < n; p++) __builtin_memset(g->mm + p * g->mPlane, 0, (unsigned long)lead * CO * sizeof(float));
-  const long rows = (long)images * g->rows;
-  for (long r = 0; r < rows; r++) {
-    const int b = (int)(r / g->rows), tile = (int)(r % g->rows), valid = tile < g->tiles ? imin(m, g->OW - tile * m) : 0;
-    const float *dyi = dy + ((long)(n0 + b) * g->OW + (long)tile * m) * CO;
+  for (long r = -lead; r < k->rows; r++) {
+    int b = 0, tile = 0;
+    const int inside = block_row(g, k, r, &b, &tile), valid = inside && tile < g->tiles ? imin(m, g->OW - tile * m) : 0;
+    const float *dyi = dy + ((long)b * g->OW + (long)tile * m) * CO;
     float *out = g->mm + (lead + r) * CO;
     int o = 0;
     for (; o + 4 <= CO; o += 4) {
@@ -264,19 +305,18 @@ static inline __attribute__((always_inline)) void output_adjoint_m(const Geometr
   }
 }
 
-BY_TILE(output_adjoint, (const Geometry *g, const float *dy, int n0, int images, int lead), g, dy, n0, images, lead)
+BY_TILE(output_adjoint, (const Geometry *g, const float *dy, const Block *k, int lead), g, dy, k, lead)
 
 /* y = A^T M for the block's real rows (t < T), clipped to the output. */
-static inline __attribute__((always_inline)) void output_transform_m(const Geometry *g, float *y, int n0, int images,
+static inline __attribute__((always_inline)) void output_transform_m(const Geometry *g, float *y, const Block *k,
                                                                      const int m) {
   const Wino *t = &g->w;
   const int CO = g->CO, n = 2 * m - 1;
-  const int rows = images * g->rows;
-  for (int r = 0; r < rows; r++) {
-    const int b = r / g->rows, tile = r % g->rows;
-    if (tile >= g->tiles) continue;
+  for (int r = 0; r < k->rows; r++) {
+    int b, tile;
+    if (!block_row(g, k, r, &b, &tile) || tile >= g->tiles) continue;
     const int valid = imin(m, g->OW - tile * m);
-    float *yo = y + ((long)(n0 + b) * g->OW + (long)tile * m) * CO;
+    float *yo = y + ((long)b * g->OW + (long)tile * m) * CO;
     const float *mr = g->mm + (long)r * CO;
     int o = 0;
     for (; o + 4 <= CO; o += 4) {
@@ -296,17 +336,18 @@ static inline __attribute__((always_inline)) void output_transform_m(const Geome
   }
 }
 
-BY_TILE(output_transform, (const Geometry *g, float *y, int n0, int images), g, y, n0, images)
+BY_TILE(output_transform, (const Geometry *g, float *y, const Block *k), g, y, k)
 
 /* dx += B dU for the block's input tiles (which overlap: each adds onto its n inputs inside the sequence). */
-static inline __attribute__((always_inline)) void input_adjoint_m(const Geometry *g, float *dx, int n0, int images,
+static inline __attribute__((always_inline)) void input_adjoint_m(const Geometry *g, float *dx, const Block *k,
                                                                   const int m) {
   const Wino *t = &g->w;
   const int C = g->C, n = 2 * m - 1;
-  const int rows = images * g->rows;
-  for (int r = 0; r < rows; r++) {
-    const int b = r / g->rows, base = (r % g->rows) * m - g->pad;
-    float *xi = dx + (long)(n0 + b) * g->W * C;
+  for (int r = 0; r < k->rows; r++) {
+    int b, tile;
+    if (!block_row(g, k, r, &b, &tile)) continue;
+    const int base = tile * m - g->pad;
+    float *xi = dx + (long)b * g->W * C;
     const float *ur = g->u + (long)r * C;
     int c = 0;
     for (; c + 4 <= C; c += 4) {
@@ -330,7 +371,7 @@ static inline __attribute__((always_inline)) void input_adjoint_m(const Geometry
   }
 }
 
-BY_TILE(input_adjoint, (const Geometry *g, float *dx, int n0, int images), g, dx, n0, images)
+BY_TILE(input_adjoint, (const Geometry *g, float *dx, const Block *k), g, dx, k)
 
 /* The n GEMMs of a block, one per point: gp on the planes of a, b and c (floats apart: aPlane, bPlane, cPlane). */
 static void each_point(const Geometry *g, const GemmParams *gp, const float *a, long aPlane, const float *b, long bPlane,
@@ -352,18 +393,17 @@ static void conv_pass(const float *in, const float *w, float *out, float *scratc
   int n0, n1;
   while (claim(&p->chunks, &n0, &n1)) {
     if (adjoint) __builtin_memset(out + (long)n0 * g.W * C, 0, (unsigned long)(n1 - n0) * g.W * C * sizeof(float));
-    for (int b0 = n0; b0 < n1; b0 += g.images) {
-      const int images = imin(g.images, n1 - b0), rows = images * g.rows;
+    for (Block k = first_block(&g, n0, n1); k.images > 0; k = next_block(&g, k, n1)) {
       if (!adjoint) {
-        const GemmParams gp = { .m = rows, .n = CO, .k = S * C, .aRow = C, .aCol = 1, .bRow = CO, .bCol = 1, .ldc = CO };
-        input_transform(&g, in, b0, images);
+        const GemmParams gp = { .m = k.rows, .n = CO, .k = S * C, .aRow = C, .aCol = 1, .bRow = CO, .bCol = 1, .ldc = CO };
+        input_transform(&g, in, &k);
         each_point(&g, &gp, g.u, g.uPlane, g.f, g.fPlane, g.mm, g.mPlane, thread);
-        output_transform(&g, out, b0, images);
+        output_transform(&g, out, &k);
       } else {
-        const GemmParams gp = { .m = rows, .n = C, .k = S * CO, .aRow = CO, .aCol = 1, .bRow = C, .bCol = 1, .ldc = C };
-        output_adjoint(&g, in, b0, images, S - 1);
+        const GemmParams gp = { .m = k.rows, .n = C, .k = S * CO, .aRow = CO, .aCol = 1, .bRow = C, .bCol = 1, .ldc = C };
+        output_adjoint(&g, in, &k, S - 1);
         each_point(&g, &gp, g.mm, g.mPlane, g.f, g.fPlane, g.u, g.uPlane, thread);
-        input_adjoint(&g, out, b0, images);
+        input_adjoint(&g, out, &k);
       }
     }
     if (!adjoint && p->epilogue > 0) {
@@ -399,12 +439,11 @@ void conv1dWinogradBackpropFilter(const float *x, const float *dy, float *dw, fl
   __builtin_memset(g.f, 0, (unsigned long)(n * g.fPlane) * sizeof(float));
   int n0, n1;
   while (claim(&p->chunks, &n0, &n1)) {
-    for (int b0 = n0; b0 < n1; b0 += g.images) {
-      const int images = imin(g.images, n1 - b0), rows = images * g.rows;
-      input_transform(&g, x, b0, images);
-      output_adjoint(&g, dy, b0, images, 0);
+    for (Block k = first_block(&g, n0, n1); k.images > 0; k = next_block(&g, k, n1)) {
+      input_transform(&g, x, &k);
+      output_adjoint(&g, dy, &k, 0);
       /* dV[(s, c), o] += sum over rows r of U[r + s][c] dM[r][o]. */
-      const GemmParams gp = { .m = S * C, .n = CO, .k = rows, .aRow = 1, .aCol = C, .bRow = CO, .bCol = 1, .ldc = CO, .accumulate = 1 };
+      const GemmParams gp = { .m = S * C, .n = CO, .k = k.rows, .aRow = 1, .aCol = C, .bRow = CO, .bCol = 1, .ldc = CO, .accumulate = 1 };
       each_point(&g, &gp, g.u, g.uPlane, g.mm, g.mPlane, g.f, g.fPlane, thread);
     }
   }
