@@ -161,6 +161,10 @@ export type ProgramOp =
   | { op: 'reduceMax'; x: number; y: number; outer: number; mid: number; inner: number }
   /** Its gradient, `extremeGrad(x, [outer, mid, inner], [1], y, dy)`: dy split evenly between tied maxima. */
   | { op: 'reduceMaxGrad'; x: number; y: number; dy: number; dx: number; outer: number; mid: number; inner: number }
+  /** y (outer, inner) = the mean over mid of x (outer, mid, inner): `reduce('sum', ...)`, each sum then divided by mid. */
+  | { op: 'reduceMean'; x: number; y: number; outer: number; mid: number; inner: number }
+  /** Its gradient: dx (outer, mid, inner) = dy (outer, inner) / mid at every position of mid. */
+  | { op: 'reduceMeanGrad'; dy: number; dx: number; outer: number; mid: number; inner: number }
   /** y = a * b elementwise on equal sizes (a dropout mask); y may be a. */
   | { op: 'mul'; a: number; b: number; y: number }
   /**

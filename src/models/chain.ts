@@ -11,6 +11,7 @@ import { Conv2D } from '../layers/convolutional/conv2d.js';
 import type { BaseConv } from '../layers/convolutional/baseConv.js';
 import { MaxPooling1D, MaxPooling2D } from '../layers/pooling/maxPooling.js';
 import { GlobalMaxPooling1D, GlobalMaxPooling2D } from '../layers/pooling/globalMaxPooling.js';
+import { GlobalAveragePooling1D, GlobalAveragePooling2D } from '../layers/pooling/globalAveragePooling.js';
 import type { BasePooling } from '../layers/pooling/basePooling.js';
 import { Flatten } from '../layers/reshaping/flatten.js';
 import { Dropout } from '../layers/regularization/dropout.js';
@@ -41,7 +42,8 @@ export function describeLayer(layer: Layer): ChainLayer {
     const p = layer as BasePooling;
     return { kind: 'maxPool', rank: p.rank, poolSize: [...p.poolSize], strides: [...p.strides], padding: p.padding };
   }
-  if (layer.constructor === GlobalMaxPooling1D || layer.constructor === GlobalMaxPooling2D) return { kind: 'globalMaxPool' };
+  if (layer.constructor === GlobalMaxPooling1D || layer.constructor === GlobalMaxPooling2D) return { kind: 'globalPool', mode: 'max' };
+  if (layer.constructor === GlobalAveragePooling1D || layer.constructor === GlobalAveragePooling2D) return { kind: 'globalPool', mode: 'avg' };
   if (layer.constructor === Flatten) return { kind: 'flatten', channelsLast: (layer as Flatten).dataFormat === 'channels_last' };
   if (layer.constructor === Dropout) {
     const d = layer as Dropout;

@@ -140,6 +140,12 @@ function allOps(big: boolean): Builder {
     b.add(`reduceMax ${tag}`, { op: 'reduceMax', x, y, outer, mid, inner }, [y], (be) => [be.reduce('max', xv, [outer, mid, inner], [1])]);
     b.add(`reduceMaxGrad ${tag}`, { op: 'reduceMaxGrad', x, y: ym, dy, dx, outer, mid, inner }, [dx],
       (be) => [be.extremeGrad(xv, [outer, mid, inner], [1], yv, dyv)]);
+    // The mean and its gradient, as ops.mean computes them: the sum, then each divided by mid in float32.
+    const ymean = b.output(outer * inner), dxmean = b.output(outer * mid * inner);
+    b.add(`reduceMean ${tag}`, { op: 'reduceMean', x, y: ymean, outer, mid, inner }, [ymean],
+      (be) => [be.reduce('sum', xv, [outer, mid, inner], [1]).map((v) => v / mid)]);
+    b.add(`reduceMeanGrad ${tag}`, { op: 'reduceMeanGrad', dy, dx: dxmean, outer, mid, inner }, [dxmean],
+      () => [Float32Array.from({ length: outer * mid * inner }, (_, i) => dyv[Math.floor(i / (mid * inner)) * inner + (i % inner)] / mid)]);
   }
   for (const inPlace of BOOLS) {
     const [a, av] = b.input(n + 1), [bb, bv] = b.input(n + 1), y = inPlace ? a : b.output(n + 1);
@@ -166,7 +172,7 @@ function compare(b: Builder, got: Map<number, Float32Array>, be: Backend,
     c.outs.forEach((buf, j) => cmp(got.get(buf)!, want[j], `${c.name}, output ${j} (buffer ${buf})`, c));
     kinds.add(c.kind);
   }
-  assert.equal(kinds.size, 13, 'every op kind ran');
+  assert.equal(kinds.size, 15, 'every op kind ran');
 }
 
 const bits = (got: Float32Array, want: Float32Array, what: string) => assert.deepEqual(got, want, what);

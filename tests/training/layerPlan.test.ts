@@ -110,6 +110,27 @@ for (const name of backends) {
       await fitBoth(build2, () => ({ optimizer: new optimizers.Adam(), loss: 'mse' }), x2, y2, 2, 8);
     }));
 
+    it('train GlobalAveragePooling1D and GlobalAveragePooling2D (keepdims) chains as the generic path', withBackend(async () => {
+      setSeed(6);
+      const x = randomUniform([40, 25, 4], -1, 1);
+      const y = randInt([40, 1], 0, 3);
+      const build = () => new Sequential([
+        Input([25, 4]),
+        new layers.Conv1D(8, 6, { activation: 'relu', padding: 'same' }),
+        new layers.GlobalAveragePooling1D(), new layers.Dropout(0.2), new layers.Dense(3, { activation: 'softmax' }),
+      ]);
+      await fitBoth(build, () => ({ optimizer: new optimizers.Adam({ learningRate: 0.01 }), loss: 'sparse_categorical_crossentropy',
+        metrics: ['accuracy'] }), x, y, 3, 8);
+      const x2 = randomUniform([32, 6, 7, 3], -1, 1);
+      const y2 = randomUniform([32, 2]);
+      const build2 = () => new Sequential([
+        Input([6, 7, 3]),
+        new layers.Conv2D(5, 3, { activation: 'tanh', padding: 'same' }), new layers.GlobalAveragePooling2D({ keepdims: true }),
+        new layers.Flatten(), new layers.Dense(2),
+      ]);
+      await fitBoth(build2, () => ({ optimizer: new optimizers.SGD({ learningRate: 0.1 }), loss: 'mae' }), x2, y2, 2, 8);
+    }));
+
     it('train with sparse labels, a first layer that is not a convolution, and dropout between Dense layers', withBackend(async () => {
       setSeed(3);
       const x = randomUniform([50, 6, 6, 2]);
@@ -130,7 +151,6 @@ describe('layer-chain plan coverage', () => {
   const head = () => [new layers.Flatten(), new layers.Dense(2)];
   it('declines layers and options it does not run, so those models train generically', () => {
     const declined: [string, Model][] = [
-      ['GlobalAveragePooling2D', chainOf(new layers.Conv2D(2, 3), new layers.GlobalAveragePooling2D(), new layers.Dense(2))],
       ['a kernel regularizer', chainOf(new layers.Conv2D(2, 3, { kernelRegularizer: regularizers.l2(0.1) }), ...head())],
       ['a Dropout noise shape', chainOf(new layers.Conv2D(2, 3), new layers.Dropout(0.5, { noiseShape: [null, 1, 1, 2] }), ...head())],
       ['a softmax before the last layer', chainOf(new layers.Conv2D(2, 3, { activation: 'softmax' }), ...head())],

@@ -46,6 +46,19 @@ export function runProgram(program: Program, inputs: readonly ProgramIO[], outpu
       case 'reduceMaxGrad':
         b[op.dx].set(extremeGrad(b[op.x], [op.outer, op.mid, op.inner], [1], b[op.y], b[op.dy]));
         break;
+      case 'reduceMean': {
+        const y = b[op.y];
+        y.set(reduce('sum', b[op.x], [op.outer, op.mid, op.inner], [1]));
+        for (let i = 0; i < y.length; i++) y[i] /= op.mid;
+        break;
+      }
+      case 'reduceMeanGrad': {
+        const dy = b[op.dy], dx = b[op.dx];
+        for (let o = 0; o < op.outer; o++) for (let m = 0; m < op.mid; m++) for (let i = 0; i < op.inner; i++) {
+          dx[(o * op.mid + m) * op.inner + i] = dy[o * op.inner + i] / op.mid;
+        }
+        break;
+      }
       case 'mul': {
         const x = b[op.a], w = b[op.b], y = b[op.y];
         for (let i = 0; i < y.length; i++) y[i] = x[i] * w[i];

@@ -481,6 +481,8 @@ function runProgram(program: Program, inputs: readonly ProgramIO[], outputs: rea
     }
     // The max gradient's tie counts.
     if (op.op === 'reduceMaxGrad') scratch = Math.max(scratch, op.outer * op.inner);
+    // The mean's double sums (2 floats each), 8-byte aligned.
+    if (op.op === 'reduceMean') scratch = Math.max(scratch, 2 * op.inner + 2);
     // Each thread's bias-gradient sums: `channels` doubles, then its dbias.
     if (op.op === 'biasActivationGrad' && op.dbias !== null) scratch = Math.max(scratch, 3 * op.channels);
   }
@@ -539,6 +541,15 @@ function runProgram(program: Program, inputs: readonly ProgramIO[], outputs: rea
         break;
       case 'reduceMaxGrad':
         e.extremeGradContiguous(buf[op.x], buf[op.y], buf[op.dy], buf[op.dx], scratch0, op.outer, op.mid, op.inner);
+        break;
+      case 'reduceMean': {
+        e.reduceSum(buf[op.x], buf[op.y], (scratch0 + 7) & ~7, op.outer, op.mid, op.inner);
+        const y = m.f32.subarray(buf[op.y] >> 2, (buf[op.y] >> 2) + op.outer * op.inner);
+        for (let i = 0; i < y.length; i++) y[i] /= op.mid;
+        break;
+      }
+      case 'reduceMeanGrad':
+        e.meanGradMiddle(buf[op.dy], buf[op.dx], op.outer, op.mid, op.inner);
         break;
       case 'biasActivation':
         e.biasActivation(buf[op.z], op.bias === null ? 0 : buf[op.bias], buf[op.y], size[op.z],

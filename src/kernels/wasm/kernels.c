@@ -924,3 +924,19 @@ void extremeGradContiguous(const float *x, const float *y, const float *dy, floa
     }
   }
 }
+
+/* dx (outer, mid, inner) = dy (outer, inner) / mid at every position of mid: the gradient of a mean over mid. */
+__attribute__((export_name("meanGradMiddle")))
+void meanGradMiddle(const float *dy, float *dx, int outer, int mid, int inner) {
+  const float count = (float)mid;
+  const v128_t cv = wasm_f32x4_splat(count);
+  for (int o = 0; o < outer; o++) {
+    const float *d = dy + (long)o * inner;
+    float *out = dx + (long)o * mid * inner;
+    for (int mm = 0; mm < mid; mm++, out += inner) {
+      int i = 0;
+      for (; i + 4 <= inner; i += 4) wasm_v128_store(out + i, wasm_f32x4_div(wasm_v128_load(d + i), cv));
+      for (; i < inner; i++) out[i] = d[i] / count;
+    }
+  }
+}

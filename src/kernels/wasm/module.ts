@@ -37,6 +37,7 @@ export interface KernelExports {
   binaryTrailing(a: number, b: number, y: number, n: number, m: number, op: number): void;
   reduceSum(x: number, y: number, acc: number, outer: number, mid: number, inner: number): void;
   reduceExtreme(x: number, y: number, outer: number, mid: number, inner: number, isMax: number): void;
+  meanGradMiddle(dy: number, dx: number, outer: number, mid: number, inner: number): void;
   extremeGradContiguous(x: number, y: number, dy: number, dx: number, share: number, outer: number, mid: number,
     inner: number): void;
   simpleRnnForward(buffers: number, params: number): void;

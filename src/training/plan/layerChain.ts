@@ -1,7 +1,7 @@
 /**
  * Planned execution for a chain of layers that is more than Dense (issue 4: Keras's MNIST convnet, W5; W3):
- * Conv1D and Conv2D, MaxPooling1D and MaxPooling2D, GlobalMaxPooling1D and GlobalMaxPooling2D, Flatten,
- * Dropout and Dense, each exactly that class,
+ * Conv1D and Conv2D, MaxPooling1D and MaxPooling2D, GlobalMaxPooling1D/2D and GlobalAveragePooling1D/2D,
+ * Flatten, Dropout and Dense, each exactly that class,
  * with a built-in activation (softmax on a last Dense) and no regularizer. Once per batch size the chain
  * is lowered into one backend Program for the training step (forward, the loss and its gradient in a
  * host op, backward) and one for the forward pass, so a backend that keeps its own memory (wasm) runs the
@@ -26,14 +26,14 @@ import { lossAndGradient, type PlannedLoss } from './losses.js';
 
 /**
  * A layer of a chain as the model describes it (src/models/chain.ts): Conv1D/Conv2D, MaxPooling1D/2D,
- * GlobalMaxPooling1D/2D, Flatten, Dropout or Dense, each exactly that class; with weights, only when it trains them all with no
+ * GlobalMaxPooling1D/2D, GlobalAveragePooling1D/2D, Flatten, Dropout or Dense, each exactly that class; with weights, only when it trains them all with no
  * regularizer. `activation`: linear, relu, sigmoid, tanh, softmax, or null for any other. Anything else: 'other'.
  */
 export type ChainLayer =
   | { kind: 'conv'; rank: number; kernel: Variable; bias: Variable | null; activation: string | null; filters: number;
       kernelSize: number[]; strides: number[]; padding: Padding; dilationRate: number[]; groups: number }
   | { kind: 'maxPool'; rank: number; poolSize: number[]; strides: number[]; padding: 'valid' | 'same' }
-  | { kind: 'globalMaxPool' }
+  | { kind: 'globalPool'; mode: 'max' | 'avg' }
   | { kind: 'flatten'; channelsLast: boolean }
   | { kind: 'dropout'; rate: number; noiseShape: (number | null)[] | null }
   | { kind: 'dense'; kernel: Variable; bias: Variable | null; activation: string | null }
@@ -51,8 +51,8 @@ type Stage =
   | { kind: 'conv'; kernel: Variable; bias: Variable | null; activation: EpilogueActivation; geometry: (rows: number) => Conv2DParams }
   | { kind: 'dense'; kernel: Variable; bias: Variable | null; activation: EpilogueActivation | 'softmax' }
   | { kind: 'pool'; geometry: (rows: number) => Pool2DParams }
-  /** The max over every spatial position (`positions` of them) per channel. */
-  | { kind: 'globalPool'; positions: number; channels: number }
+  /** The max or mean over every spatial position (`positions` of them) per channel. */
+  | { kind: 'globalPool'; mode: 'max' | 'avg'; positions: number; channels: number }
   | { kind: 'flatten' }
   | { kind: 'dropout'; rate: number };
 
@@ -101,12 +101,12 @@ function stageOf({ layer, inputShape, outputShape }: ChainLink, last: boolean): 
         }),
       };
     }
-    case 'globalMaxPool': {
+    case 'globalPool': {
       // (spatial..., channels), channels last, into (channels) or, with keepdims, (1, ..., channels): the same floats.
       if (inputShape.length < 2) return null;
       const channels = inputShape[inputShape.length - 1];
       if (size(outputShape) !== channels) return null;
-      return { kind: 'globalPool', positions: size(inputShape) / channels, channels };
+      return { kind: 'globalPool', mode: layer.mode, positions: size(inputShape) / channels, channels };
     }
     case 'flatten': return layer.channelsLast ? { kind: 'flatten' } : null;
     case 'dropout': return layer.noiseShape === null ? { kind: 'dropout', rate: layer.rate } : null;
@@ -289,7 +289,7 @@ export class LayerChainPlan {
         }
         case 'globalPool': {
           const y = b.buffer(rows * s.channels);
-          b.ops.push({ op: 'reduceMax', x: a, y, outer: rows, mid: s.positions, inner: s.channels });
+          b.ops.push({ op: s.mode === 'max' ? 'reduceMax' : 'reduceMean', x: a, y, outer: rows, mid: s.positions, inner: s.channels });
           a = y;
           break;
         }
@@ -375,7 +375,9 @@ export class LayerChainPlan {
         case 'globalPool':
           if (needInput) {
             const dx = b.buffer(b.sizes[input]);
-            b.ops.push({ op: 'reduceMaxGrad', x: input, y: outputs[i], dy: g, dx, outer: rows, mid: s.positions, inner: s.channels });
+            const [outer, mid, inner] = [rows, s.positions, s.channels];
+            b.ops.push(s.mode === 'max' ? { op: 'reduceMaxGrad', x: input, y: outputs[i], dy: g, dx, outer, mid, inner }
+              : { op: 'reduceMeanGrad', dy: g, dx, outer, mid, inner });
             g = dx;
           }
           break;
