@@ -94,7 +94,7 @@ typedef struct {
   int C, CO, W, OW, pad, k;
   int tiles;  /* T: output tiles per image */
   int rows;   /* T' = T + S - 1: rows per image */
-  int images; /* images per block, or 0: blocks of BLOCK_ROWS tiles of one image */
+  int images; /* images per block, or 0: blocks of up to BLOCK_ROWS rows of one image */
   long fPlane, uPlane, mPlane; /* floats per point: of the transformed filter, of U and of M */
   float *f, *u, *mm;
 } Geometry;

@@ -8,9 +8,9 @@
  * whole step without copying each kernel's operands and output between JavaScript and wasm memory, and
  * a step makes no Tensor, tape node or fresh array. The kernels are the ones the layers call, so a planned
  * step gives the generic path's values up to float32 rounding (wasm sums bias gradients over two threads
- * and runs large 3x3 forward convs as Winograd's F(2x2, 3x3), as it runs large Conv1Ds in both paths as
- * Winograd's F(m, m)); the optimizer's own update then runs in
- * place on the gradients (every optimizer, schedule and clipping stays exact).
+ * and runs large 3x3 forward convs as Winograd's F(2x2, 3x3); large Conv1Ds run as Winograd's F(m, m) in
+ * both paths); the optimizer's own update then runs in place on the gradients (every optimizer, schedule
+ * and clipping stays exact).
  * Dropout draws its mask from the global generator in the layer's order, so `setSeed` reproduces it.
  */
 import { reserveDraws } from '../../core/random.js';
@@ -26,8 +26,9 @@ import { lossAndGradient, type PlannedLoss } from './losses.js';
 
 /**
  * A layer of a chain as the model describes it (src/models/chain.ts): Conv1D/Conv2D, MaxPooling1D/2D,
- * GlobalMaxPooling1D/2D, GlobalAveragePooling1D/2D, Flatten, Dropout or Dense, each exactly that class; with weights, only when it trains them all with no
- * regularizer. `activation`: linear, relu, sigmoid, tanh, softmax, or null for any other. Anything else: 'other'.
+ * GlobalMaxPooling1D/2D, GlobalAveragePooling1D/2D, Flatten, Dropout or Dense, each exactly that class; with
+ * weights, only when it trains them all with no regularizer. `activation`: linear, relu, sigmoid, tanh, softmax,
+ * or null for any other. Anything else: 'other'.
  */
 export type ChainLayer =
   | { kind: 'conv'; rank: number; kernel: Variable; bias: Variable | null; activation: string | null; filters: number;
